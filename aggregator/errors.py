@@ -1,0 +1,48 @@
+"""Every exception newsagg raises on purpose, in one place.
+
+The CLI turns each of these into a one-line message and an exit code; anything
+else is a bug and is shown with its traceback.
+"""
+
+from __future__ import annotations
+
+# Exit codes of the `newsagg` command (documented in README.md).
+EXIT_OK = 0
+EXIT_UNEXPECTED = 1
+EXIT_USAGE = 2          # bad command line or invalid sources file
+EXIT_DATABASE = 3       # the database cannot be opened, created or upgraded
+EXIT_CRAWL = 4          # the crawl itself could not run (e.g. Scrapy failed to start)
+
+
+class NewsaggError(Exception):
+    """Base class: an error the user can fix, with a message that says how."""
+
+    exit_code = EXIT_UNEXPECTED
+
+
+class SourcesError(NewsaggError):
+    """The sources file is missing, not TOML, or has invalid entries.
+
+    ``problems`` lists every error found, each naming the source and the field,
+    so one run of ``newsagg sources check`` shows them all.
+    """
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{path}: {len(problems)} problem(s) in the sources file:\n{lines}")
+
+
+class StoreError(NewsaggError):
+    """The SQLite database cannot be used (not a database, locked, read-only...)."""
+
+    exit_code = EXIT_DATABASE
+
+
+class CrawlError(NewsaggError):
+    """The crawl could not start or was aborted as a whole."""
+
+    exit_code = EXIT_CRAWL

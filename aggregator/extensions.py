@@ -1,0 +1,84 @@
+"""Scrapy extensions: progress on stderr while a crawl runs, `crawl_runs` when it ends."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from datetime import datetime, timezone
+
+from scrapy import signals
+from twisted.internet import task
+
+from aggregator.counters import COUNTERS, totals
+from storage.store import Store
+
+
+class ProgressReporter:
+    """Prints one line of running totals every few seconds, when they changed."""
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.interval = float(crawler.settings.getfloat("NEWSAGG_PROGRESS_INTERVAL", 2.0))
+        self.loop: task.LoopingCall | None = None
+        self.last = ""
+
+    @classmethod
+    def from_crawler(cls, crawler) -> "ProgressReporter":
+        ext = cls(crawler)
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        return ext
+
+    def opened(self, spider) -> None:
+        if self.interval > 0:
+            self.loop = task.LoopingCall(self.report, spider)
+            self.loop.start(self.interval, now=False)
+
+    def closed(self, spider, reason: str) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+
+    def report(self, spider) -> None:
+        sums = dict.fromkeys(COUNTERS, 0)
+        for source_id in getattr(spider, "sources", {}):
+            for key, value in totals(self.crawler.stats, source_id).items():
+                sums[key] += value
+        line = (f"newsagg: {sums['fetched']} pages fetched, {sums['new']} new, "
+                f"{sums['updated']} updated, {sums['unchanged']} unchanged, "
+                f"{sums['failed']} failed")
+        if line != self.last:
+            print(line, file=sys.stderr, flush=True)
+            self.last = line
+
+
+class CrawlRunRecorder:
+    """Writes one `crawl_runs` row per source when the spider closes."""
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.run_id = crawler.settings.get("NEWSAGG_RUN_ID") or uuid.uuid4().hex[:12]
+        self.started_at = ""
+
+    @classmethod
+    def from_crawler(cls, crawler) -> "CrawlRunRecorder":
+        ext = cls(crawler)
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        return ext
+
+    def opened(self, spider) -> None:
+        self.started_at = _now()
+
+    def closed(self, spider, reason: str) -> None:
+        finished = _now()
+        rows = [dict(run_id=self.run_id, source_id=source_id, started_at=self.started_at,
+                     finished_at=finished, finish_reason=reason,
+                     **totals(self.crawler.stats, source_id))
+                for source_id in getattr(spider, "sources", {})]
+        if rows:
+            with Store(spider.db_path) as store:
+                store.record_run(rows)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,193 @@
+"""Turning one fetched page into an article: a pure function of (html, url, source).
+
+No network, no database, no clock but the fetch time passed in. The crawler's
+worker processes, the tests and the benchmarks all call :func:`extract_article`,
+so what is measured is what users get.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urljoin
+
+import lxml.html
+import trafilatura
+from trafilatura.metadata import examine_meta, extract_meta_json
+
+from aggregator.dates import parse_date, to_utc
+from aggregator.language import detect_language
+from aggregator.pagedates import find_page_dates
+from aggregator.sources import Source
+from aggregator.urls import same_site
+
+MIN_TEXT_CHARS = 200        # below this a page is a stub, an error page or a listing
+MIN_TITLE_CHARS = 3
+DEFAULT_LANGUAGES = ("ru", "uk", "en")
+
+
+@dataclass(frozen=True)
+class DateHint:
+    """A date the crawl saw outside the page: a feed entry or a sitemap record."""
+
+    origin: str                     # "feed" or "sitemap"
+    published: str | None = None    # raw string, as written there
+    updated: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """What :func:`extract_article` found; ``is_article`` False means 'do not store'."""
+
+    title: str | None
+    text: str | None
+    author: str | None
+    language: str | None
+    published_at: str | None
+    published_from: str | None
+    modified_at: str | None = None
+    canonical_url: str | None = None
+    is_article: bool = True
+    reason: str | None = None       # why it is not an article
+
+
+def extract_article(html: str, url: str | None = None, source: Source | None = None, *,
+                    fetched_at: datetime | None = None,
+                    hints: Sequence[DateHint] = ()) -> Page:
+    """Title, main text, author, language and publication date of a news page."""
+    languages = source.languages if source and source.languages else ()
+    tz = source.timezone if source else None
+    if not html or not html.strip():
+        return _not_article("empty page")
+    try:
+        tree = lxml.html.fromstring(html)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        return _not_article(f"unparsable HTML: {exc}")
+    if tree is None or not isinstance(tree.tag, str):
+        return _not_article("unparsable HTML")
+
+    canonical = _canonical_url(tree, url)
+    meta = _metadata(tree)
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=False,
+                                      include_comments=False, include_tables=True)
+    text = _clean_text(doc.text if doc is not None else "")
+    title = _pick_title(tree, meta.get("title"))
+    if len(text) < MIN_TEXT_CHARS:
+        return _not_article(f"too little text ({len(text)} characters)", title)
+    if not title or len(title) < MIN_TITLE_CHARS:
+        return _not_article("no title", title)
+
+    dates = find_page_dates(tree, url, languages=languages or DEFAULT_LANGUAGES, timezone=tz,
+                            fetched_at=fetched_at, title=title)
+    candidates: list[tuple[str, str]] = []
+    if dates.published_at and dates.published_from == "metadata":
+        candidates.append((dates.published_at, "metadata"))
+    hint_values = _hint_dates(hints, languages, tz, fetched_at)
+    candidates += [(v, o) for v, o, kind in hint_values if kind == "published" and o == "feed"]
+    if dates.published_at and dates.published_from == "page":
+        candidates.append((dates.published_at, "page"))
+    candidates += [(v, o) for v, o, kind in hint_values
+                   if kind == "published" and o == "sitemap"]
+    if dates.published_at and dates.published_from == "url":
+        candidates.append((dates.published_at, "url"))
+    candidates += [(v, o) for v, o, kind in hint_values if kind == "updated" and o == "sitemap"]
+    published_at, published_from = choose_date(candidates)
+    if published_at and tz:
+        published_at = _in_publisher_zone(published_at, tz)
+    modified_at = dates.modified_at or next(
+        (v for v, o, kind in hint_values if kind == "updated" and o == "feed"), None)
+
+    author = meta.get("author")
+    language = detect_language(text, languages)
+    return Page(title=title, text=text, author=author, language=language,
+                published_at=published_at, published_from=published_from,
+                modified_at=modified_at, canonical_url=canonical)
+
+
+def choose_date(candidates: Sequence[tuple[str, str]]) -> tuple[str | None, str | None]:
+    """The first candidate, made more precise by a later one with a time on the same day."""
+    if not candidates:
+        return None, None
+    value, origin = candidates[0]
+    if "T" not in value:
+        for other, other_origin in candidates[1:]:
+            if "T" in other and other[:10] == value:
+                return other, origin
+    return value, origin
+
+
+def _hint_dates(hints: Sequence[DateHint], languages: Sequence[str], tz: str | None,
+                fetched_at: datetime | None) -> list[tuple[str, str, str]]:
+    found = []
+    for hint in hints:
+        for kind, raw in (("published", hint.published), ("updated", hint.updated)):
+            if raw:
+                value = parse_date(raw, languages=languages or DEFAULT_LANGUAGES, timezone=tz,
+                                   fetched_at=fetched_at)
+                if value:
+                    found.append((value, hint.origin, kind))
+    return found
+
+
+def _in_publisher_zone(value: str, tz: str) -> str:
+    """A UTC timestamp re-expressed in the publisher's zone, so its 'day' is theirs."""
+    if not value.endswith("+00:00"):
+        return value
+    moment = to_utc(value, tz)
+    if moment is None:
+        return value
+    from zoneinfo import ZoneInfo
+    return moment.astimezone(ZoneInfo(tz)).isoformat(timespec="seconds")
+
+
+def _metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
+    try:
+        doc = extract_meta_json(tree, examine_meta(tree))
+    except Exception:  # trafilatura's JSON-LD reader fails on odd markup; metadata is optional
+        doc = examine_meta(tree)
+    author = doc.author if doc.author and " " in doc.author.strip() else doc.author
+    return {"title": doc.title, "author": author or None}
+
+
+def _pick_title(tree: lxml.html.HtmlElement, meta_title: str | None) -> str | None:
+    """The h1 that the page's metadata title agrees with, else the metadata title."""
+    h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
+    h1s = [h for h in h1s if len(h) >= MIN_TITLE_CHARS]
+    page_title = " ".join((tree.findtext(".//title") or "").split())
+    reference = " ".join((meta_title or "").split()) or page_title
+    for h1 in h1s:
+        if reference and (h1 in reference or reference in h1):
+            return h1
+    if meta_title:
+        return _strip_site_suffix(" ".join(meta_title.split()))
+    if h1s:
+        return max(h1s, key=len)
+    return _strip_site_suffix(page_title) or None
+
+
+def _strip_site_suffix(title: str) -> str:
+    parts = re.split(r"\s+[|—–-]\s+", title)
+    return max(parts, key=len) if len(parts) > 1 else title
+
+
+def _canonical_url(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
+    if not url:
+        return None
+    for href in tree.xpath('//link[@rel="canonical"]/@href'):
+        candidate = urljoin(url, href.strip())
+        if candidate.startswith(("http://", "https://")) and same_site(candidate, url):
+            return candidate
+    return None
+
+
+def _clean_text(text: str) -> str:
+    """Paragraphs separated by blank lines, whitespace inside them collapsed."""
+    paragraphs = [" ".join(p.split()) for p in (text or "").split("\n")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _not_article(reason: str, title: str | None = None) -> Page:
+    return Page(title=title, text=None, author=None, language=None, published_at=None,
+                published_from=None, is_article=False, reason=reason)

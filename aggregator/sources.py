@@ -1,0 +1,220 @@
+"""The sources file: which portals to follow and how to read them.
+
+Validation is strict on purpose: a typo in a key must not silently disable a
+source, so unknown keys are errors, and every error names the source and field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from aggregator.errors import SourcesError
+
+ID_RE = re.compile(r"^[a-z0-9_-]+$")
+LANG_RE = re.compile(r"^[a-z]{2}$")
+DEFAULT_MAX_LISTING_PAGES = 5
+
+KNOWN_KEYS = {
+    "id", "name", "homepage", "language", "timezone", "region", "country", "feeds",
+    "sitemaps", "listings", "article_pattern", "max_listing_pages", "enabled",
+}
+REQUIRED_KEYS = ("id", "name", "homepage", "timezone")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One followed portal, as declared in the sources file."""
+
+    id: str
+    name: str
+    homepage: str
+    timezone: str
+    languages: tuple[str, ...] = ()
+    region: str | None = None
+    country: str | None = None
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    listings: tuple[str, ...] = ()
+    article_pattern: str | None = None
+    max_listing_pages: int = DEFAULT_MAX_LISTING_PAGES
+    enabled: bool = True
+    _pattern: re.Pattern[str] | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.article_pattern:
+            object.__setattr__(self, "_pattern", re.compile(self.article_pattern))
+
+    @property
+    def language(self) -> str | None:
+        """The main language (the first declared), for display and defaults."""
+        return self.languages[0] if self.languages else None
+
+    def is_article_url(self, url: str) -> bool:
+        """Whether a link looks like an article of this source (its pattern)."""
+        if self._pattern is None:
+            return False
+        return self._pattern.search(url) is not None
+
+    def as_row(self) -> dict[str, Any]:
+        """The source as a row of the `sources` table."""
+        return {
+            "id": self.id, "name": self.name, "homepage": self.homepage,
+            "language": ",".join(self.languages), "timezone": self.timezone,
+            "region": self.region, "country": self.country,
+            "feeds": list(self.feeds), "sitemaps": list(self.sitemaps),
+            "listings": list(self.listings), "article_pattern": self.article_pattern,
+            "max_listing_pages": self.max_listing_pages, "enabled": int(self.enabled),
+        }
+
+
+def load_sources(path: str | Path) -> list[Source]:
+    """Read and validate a sources file; raise SourcesError listing every problem."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourcesError(str(path), ["file not found"]) from None
+    except UnicodeDecodeError as exc:
+        raise SourcesError(str(path), [f"not UTF-8 text: {exc}"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SourcesError(str(path), [f"not valid TOML: {exc}"]) from None
+    return parse_sources(data, str(path))
+
+
+def parse_sources(data: dict[str, Any], origin: str = "<sources>") -> list[Source]:
+    """Validate already-parsed TOML data (see load_sources)."""
+    problems: list[str] = []
+    extra = sorted(set(data) - {"source"})
+    if extra:
+        problems.append(f"unknown top-level key(s) {', '.join(extra)}: use [[source]] tables")
+    entries = data.get("source", [])
+    if not isinstance(entries, list) or not entries:
+        problems.append("no [[source]] entries")
+        raise SourcesError(origin, problems)
+    sources: list[Source] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(entries, start=1):
+        label = f"source #{index}"
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            label = f"source {entry['id']!r}"
+        source, entry_problems = _parse_entry(entry, label)
+        problems.extend(entry_problems)
+        if source is None:
+            continue
+        if source.id in seen:
+            problems.append(f"{label}: field 'id': duplicate id (also source #{seen[source.id]})")
+            continue
+        seen[source.id] = index
+        sources.append(source)
+    if problems:
+        raise SourcesError(origin, problems)
+    return sources
+
+
+def _parse_entry(entry: Any, label: str) -> tuple[Source | None, list[str]]:
+    if not isinstance(entry, dict):
+        return None, [f"{label}: must be a table"]
+    problems: list[str] = []
+
+    def bad(key: str, why: str) -> None:
+        problems.append(f"{label}: field {key!r}: {why}")
+
+    for key in sorted(set(entry) - KNOWN_KEYS):
+        bad(key, f"unknown key (known: {', '.join(sorted(KNOWN_KEYS))})")
+    for key in REQUIRED_KEYS:
+        if key not in entry:
+            bad(key, "missing")
+        elif not isinstance(entry[key], str) or not entry[key].strip():
+            bad(key, "must be a non-empty string")
+    if isinstance(entry.get("id"), str) and not ID_RE.match(entry["id"]):
+        bad("id", "use only a-z, 0-9, '_' and '-'")
+    if isinstance(entry.get("timezone"), str) and entry["timezone"].strip():
+        try:
+            ZoneInfo(entry["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            bad("timezone", f"unknown time zone {entry['timezone']!r} (use an IANA name)")
+    if isinstance(entry.get("homepage"), str) and not _is_http_url(entry["homepage"]):
+        bad("homepage", f"not an http(s) URL: {entry['homepage']!r}")
+
+    languages = entry.get("language", [])
+    if isinstance(languages, str):
+        languages = [languages]
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+        bad("language", "must be a language code or a list of them")
+        languages = []
+    for lang in languages:
+        if not LANG_RE.match(lang):
+            bad("language", f"{lang!r} is not an ISO 639-1 code like 'ru'")
+
+    url_lists: dict[str, list[str]] = {}
+    for key in ("feeds", "sitemaps", "listings"):
+        value = entry.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            bad(key, "must be a list of URLs")
+            value = []
+        for url in value:
+            if not _is_http_url(url):
+                bad(key, f"not an http(s) URL: {url!r}")
+        url_lists[key] = value
+    if not any(url_lists.values()):
+        problems.append(f"{label}: fields 'feeds', 'sitemaps', 'listings': "
+                        "declare at least one feed, sitemap or listing page")
+
+    pattern = entry.get("article_pattern")
+    if pattern is not None:
+        if not isinstance(pattern, str) or not pattern:
+            bad("article_pattern", "must be a non-empty string (a regular expression)")
+        else:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                bad("article_pattern", f"invalid regular expression {pattern!r}: {exc}")
+    elif url_lists.get("listings"):
+        bad("article_pattern", "required when listings are declared "
+                               "(it tells article links from the rest)")
+
+    max_pages = entry.get("max_listing_pages", DEFAULT_MAX_LISTING_PAGES)
+    if not isinstance(max_pages, int) or isinstance(max_pages, bool) or max_pages < 1:
+        bad("max_listing_pages", "must be a positive integer")
+    enabled = entry.get("enabled", True)
+    if not isinstance(enabled, bool):
+        bad("enabled", "must be true or false")
+    for key in ("region", "country"):
+        if key in entry and not isinstance(entry[key], str):
+            bad(key, "must be a string")
+
+    if problems:
+        return None, problems
+    return Source(
+        id=entry["id"], name=entry["name"].strip(), homepage=entry["homepage"],
+        timezone=entry["timezone"], languages=tuple(languages),
+        region=entry.get("region"), country=entry.get("country"),
+        feeds=tuple(url_lists["feeds"]), sitemaps=tuple(url_lists["sitemaps"]),
+        listings=tuple(url_lists["listings"]), article_pattern=pattern,
+        max_listing_pages=max_pages, enabled=enabled,
+    ), []
+
+
+def _is_http_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def select_sources(sources: list[Source], ids: tuple[str, ...] | list[str] = ()) -> list[Source]:
+    """The enabled sources, or exactly the named ones (an unknown id is an error)."""
+    if not ids:
+        return [s for s in sources if s.enabled]
+    by_id = {s.id: s for s in sources}
+    unknown = [i for i in ids if i not in by_id]
+    if unknown:
+        raise SourcesError("--source", [f"unknown source id {i!r} (known: "
+                                        f"{', '.join(sorted(by_id))})" for i in unknown])
+    return [by_id[i] for i in ids]

@@ -1,0 +1,189 @@
+"""The one generic spider: reads the sources file and decides what to fetch.
+
+Feeds, sitemaps (through robots.txt, indexes and .gz) and listing pages give
+article links; a link is requested only when it is on the source's own site,
+not already stored (under any alias) or said by its feed/sitemap to have
+changed. Everything else (extraction, dates, storage) happens in the pipeline.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from aggregator.counters import count
+from aggregator.dates import parse_date, to_utc
+from aggregator.discovery import Link, parse_feed, parse_listing, parse_sitemap, \
+    sitemaps_from_robots
+from aggregator.extract import DateHint
+from aggregator.sources import Source, load_sources, select_sources
+from aggregator.urls import normalize_url, same_site
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(self, sources: str | None = None, source: str | None = None,
+                 db: str | None = None, refresh: bool | str = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sources_path = sources
+        self.source_ids = [s for s in (source or "").split(",") if s]
+        self.db_path = db
+        self.refresh = str(refresh).lower() in ("1", "true", "yes")
+        self.sources: dict[str, Source] = {}
+        self.known: dict[str, str | None] = {}
+        self.scheduled: set[str] = set()
+        self.hints: dict[str, list[DateHint]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.sources_path = spider.sources_path or crawler.settings.get("NEWSAGG_SOURCES")
+        spider.db_path = spider.db_path or crawler.settings.get("NEWSAGG_DB")
+        chosen = select_sources(load_sources(spider.sources_path), spider.source_ids)
+        spider.sources = {s.id: s for s in chosen}
+        return spider
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        with Store(self.db_path) as store:
+            self.known = store.known_urls(self.sources)
+        # Feeds first: their entries carry the best dates and change marks.
+        for kind, callback in (("feeds", self.parse_feed), ("sitemaps", self.parse_sitemap),
+                               ("listings", self.parse_listing)):
+            for src in self.sources.values():
+                for url in getattr(src, kind):
+                    yield self._request(url, src, callback, page=1)
+
+    # -- discovery callbacks ---------------------------------------------------------
+    def parse_feed(self, response: Response, source_id: str, page: int) -> Iterator[Any]:
+        src = self._fetched(response, source_id)
+        try:
+            links = parse_feed(response.body, response.url)
+        except ValueError as exc:
+            yield from self._fail(src, response.url, f"unreadable feed: {exc}")
+            return
+        if not links:
+            log.warning("%s: feed %s has no entries", src.id, response.url)
+        for link in links:
+            yield from self._follow_article(src, link)
+
+    def parse_sitemap(self, response: Response, source_id: str, page: int) -> Iterator[Any]:
+        src = self._fetched(response, source_id)
+        if response.url.endswith("/robots.txt"):
+            for url in sitemaps_from_robots(response.body, response.url):
+                if same_site(url, src.homepage):
+                    yield self._request(url, src, self.parse_sitemap, page=page)
+            return
+        try:
+            doc = parse_sitemap(response.body, response.url)
+        except (ValueError, OSError, EOFError) as exc:
+            yield from self._fail(src, response.url, f"unreadable sitemap: {exc}")
+            return
+        if doc.kind == "sitemapindex":
+            for child in doc.links:
+                if same_site(child.url, src.homepage):
+                    yield self._request(child.url, src, self.parse_sitemap, page=page + 1)
+            return
+        for link in doc.links:
+            if src.article_pattern is None or src.is_article_url(link.url):
+                yield from self._follow_article(src, link)
+
+    def parse_listing(self, response: Response, source_id: str, page: int) -> Iterator[Any]:
+        src = self._fetched(response, source_id)
+        if not isinstance(response, TextResponse):
+            yield from self._fail(src, response.url, "listing page is not text")
+            return
+        listing = parse_listing(response.text, response.url, src.is_article_url)
+        for url in listing.article_urls:
+            yield from self._follow_article(src, Link(url))
+        if page < src.max_listing_pages:
+            for url in listing.next_urls:
+                if same_site(url, src.homepage) and normalize_url(url) not in self.scheduled:
+                    self.scheduled.add(normalize_url(url))
+                    yield self._request(url, src, self.parse_listing, page=page + 1)
+
+    # -- articles --------------------------------------------------------------------
+    def _follow_article(self, src: Source, link: Link) -> Iterator[scrapy.Request]:
+        if not same_site(link.url, src.homepage):
+            return
+        key = normalize_url(link.url)
+        if link.published or link.updated:
+            self.hints.setdefault(key, []).append(
+                DateHint(link.origin, link.published, link.updated))
+        if key in self.scheduled:
+            return
+        if key in self.known and not self.refresh and not self._changed(src, key, link):
+            count(self.crawler.stats, src.id, "known_skipped")
+            self.scheduled.add(key)
+            return
+        self.scheduled.add(key)
+        yield self._request(link.url, src, self.parse_article, page=0)
+
+    def _changed(self, src: Source, key: str, link: Link) -> bool:
+        """Whether the feed/sitemap says the stored article changed since its last fetch."""
+        stored = self.known.get(key)
+        raw = link.updated or link.published
+        if not stored or not raw:
+            return False
+        seen = parse_date(raw, languages=src.languages, timezone=src.timezone)
+        new_time, old_time = to_utc(seen, src.timezone) if seen else None, to_utc(stored,
+                                                                                  src.timezone)
+        return bool(new_time and old_time and new_time > old_time)
+
+    def parse_article(self, response: Response, source_id: str, page: int) -> Iterator[dict]:
+        src = self._fetched(response, source_id)
+        if not isinstance(response, TextResponse):
+            yield from self._fail(src, response.url, "not a text page")
+            return
+        if not same_site(response.url, src.homepage):
+            yield from self._fail(src, response.url, "redirected off the source's site")
+            return
+        requested = normalize_url(response.request.meta.get("redirect_urls", [response.url])[0])
+        keys = dict.fromkeys([requested, normalize_url(response.url)])
+        yield {
+            "source_id": src.id,
+            "url": response.url,
+            "requested_url": requested,
+            "html": response.text,
+            "fetched_at": datetime.now(timezone.utc),
+            "hints": tuple(hint for key in keys for hint in self.hints.get(key, ())),
+        }
+
+    # -- plumbing ----------------------------------------------------------------------
+    def _request(self, url: str, src: Source, callback, page: int) -> scrapy.Request:
+        return scrapy.Request(url, callback=callback, errback=self.on_error,
+                              cb_kwargs={"source_id": src.id, "page": page},
+                              meta={"source_id": src.id})
+
+    def _fetched(self, response: Response, source_id: str) -> Source:
+        count(self.crawler.stats, source_id, "fetched")
+        return self.sources[source_id]
+
+    def _fail(self, src: Source, url: str, why: str) -> Iterator[Any]:
+        log.warning("%s: %s: %s", src.id, url, why)
+        count(self.crawler.stats, src.id, "failed")
+        return iter(())
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request
+        source_id = request.meta.get("source_id", "?")
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            count(self.crawler.stats, source_id, "fetched")
+            why = f"HTTP {response.status}"
+        else:
+            why = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        if "robots.txt" in why or failure.type.__name__ == "IgnoreRequest":
+            log.info("%s: %s: skipped (%s)", source_id, request.url, why)
+            return
+        log.warning("%s: %s: %s", source_id, request.url, why)
+        count(self.crawler.stats, source_id, "failed")
