@@ -7,10 +7,10 @@ each reader is tested on saved documents.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
 from dataclasses import dataclass
-from typing import Iterator
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import feedparser
@@ -50,7 +50,7 @@ def parse_feed(body: bytes, url: str) -> list[Link]:
         links.append(Link(
             url=urljoin(url, href.strip()),
             published=entry.get("published") or entry.get("created"),
-            updated=entry.get("updated"),
+            updated=dict.get(entry, "updated"),   # not feedparser's fallback to published
             origin="feed",
             title=entry.get("title"),
         ))
@@ -95,7 +95,7 @@ class SitemapDoc:
 
 def maybe_gunzip(body: bytes) -> bytes:
     if body[:2] == b"\x1f\x8b":
-        with gzip.GzipFile(fileobj=__import__("io").BytesIO(body)) as fh:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as fh:
             data = fh.read(MAX_SITEMAP_BYTES + 1)
         if len(data) > MAX_SITEMAP_BYTES:
             raise ValueError("sitemap larger than 50 MB uncompressed")
@@ -192,6 +192,3 @@ def _page_number(url: str) -> int:
 def _same_path(a: str, b: str) -> bool:
     return urlsplit(a).path.rstrip("/") == urlsplit(b).path.rstrip("/")
 
-
-def iter_unique(urls: list[str]) -> Iterator[str]:
-    yield from dict.fromkeys(urls)
