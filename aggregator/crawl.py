@@ -20,7 +20,7 @@ from aggregator.sources import load_sources, select_sources
 from storage.store import Store
 
 QUIET_LOCAL_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
-                        "RANDOMIZE_DOWNLOAD_DELAY": False}
+                        "DOWNLOAD_DELAY_JITTER": 0}
 
 
 def crawl_settings(overrides: Mapping[str, Any] = ()) -> Settings:
@@ -41,7 +41,7 @@ def run_crawl(sources_path: str | Path, db_path: str | Path, *,
     run_id = uuid.uuid4().hex[:12]
     process = CrawlerProcess(crawl_settings({
         **dict(settings), "NEWSAGG_SOURCES": str(sources_path), "NEWSAGG_DB": str(db_path),
-        "NEWSAGG_RUN_ID": run_id}), install_root_handler=True)
+        "NEWSAGG_RUN_ID": run_id}))
     crawler = process.create_crawler("news")
     process.crawl(crawler, source=",".join(s.id for s in sources), refresh=refresh)
     process.start()

@@ -30,6 +30,9 @@ class ProgressReporter:
         return ext
 
     def opened(self, spider) -> None:
+        sources = getattr(spider, "sources", {})
+        print(f"newsagg: crawling {len(sources)} source(s): {', '.join(sources)}",
+              file=sys.stderr, flush=True)
         if self.interval > 0:
             self.loop = task.LoopingCall(self.report, spider)
             self.loop.start(self.interval, now=False)

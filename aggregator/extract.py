@@ -17,7 +17,7 @@ import lxml.html
 import trafilatura
 from trafilatura.metadata import examine_meta, extract_meta_json
 
-from aggregator.dates import parse_date, to_utc
+from aggregator.dates import find_date, parse_date, to_utc
 from aggregator.language import detect_language
 from aggregator.pagedates import find_page_dates
 from aggregator.sources import Source
@@ -70,17 +70,19 @@ def extract_article(html: str, url: str | None = None, source: Source | None = N
 
     canonical = _canonical_url(tree, url)
     meta = _metadata(tree)
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=False,
-                                      include_comments=False, include_tables=True)
-    text = _clean_text(doc.text if doc is not None else "")
     title = _pick_title(tree, meta.get("title"))
+    # Dates are read before boilerplate is removed: the dateline may sit in a "meta" block.
+    dates = find_page_dates(tree, url, languages=languages or DEFAULT_LANGUAGES, timezone=tz,
+                            fetched_at=fetched_at, title=title)
+    _drop_boilerplate(tree)
+    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False,
+                                      include_comments=False, include_tables=True)
+    text = _clean_text(doc.text if doc is not None else "", title, languages, tz)
     if len(text) < MIN_TEXT_CHARS:
         return _not_article(f"too little text ({len(text)} characters)", title)
     if not title or len(title) < MIN_TITLE_CHARS:
         return _not_article("no title", title)
 
-    dates = find_page_dates(tree, url, languages=languages or DEFAULT_LANGUAGES, timezone=tz,
-                            fetched_at=fetched_at, title=title)
     candidates: list[tuple[str, str]] = []
     if dates.published_at and dates.published_from == "metadata":
         candidates.append((dates.published_at, "metadata"))
@@ -182,10 +184,38 @@ def _canonical_url(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
     return None
 
 
-def _clean_text(text: str) -> str:
-    """Paragraphs separated by blank lines, whitespace inside them collapsed."""
+def _clean_text(text: str, title: str | None = None, languages: Sequence[str] = (),
+                tz: str | None = None) -> str:
+    """Paragraphs separated by blank lines; a leading title or dateline repeat dropped."""
     paragraphs = [" ".join(p.split()) for p in (text or "").split("\n")]
-    return "\n\n".join(p for p in paragraphs if p)
+    paragraphs = [p for p in paragraphs if p]
+    squashed_title = " ".join((title or "").split())
+    while paragraphs and (paragraphs[0] == squashed_title
+                          or _is_dateline(paragraphs[0], languages, tz)):
+        paragraphs.pop(0)
+    return "\n\n".join(paragraphs)
+
+
+def _is_dateline(paragraph: str, languages: Sequence[str], tz: str | None) -> bool:
+    if len(paragraph) > 40:
+        return False
+    found = find_date(paragraph, languages=languages or DEFAULT_LANGUAGES, timezone=tz)
+    return found is not None and len(paragraph) - (found.end - found.start) < 12
+
+
+# Share bars, social buttons and subscription boxes: never article text.
+_BOILERPLATE = re.compile(r"(?:^|[\s_-])(?:share|sharing|social|socials|subscribe|"
+                          r"likes|print-?version)(?:$|[\s_-])", re.IGNORECASE)
+
+
+def _drop_boilerplate(tree: lxml.html.HtmlElement) -> None:
+    doomed = [el for el in tree.iter() if isinstance(el.tag, str)
+              and _BOILERPLATE.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+              and len(el.text_content()) < 400]
+    for el in doomed:
+        parent = el.getparent()
+        if parent is not None:
+            el.drop_tree()
 
 
 def _not_article(reason: str, title: str | None = None) -> Page:

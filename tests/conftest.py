@@ -16,7 +16,7 @@ from aggregator.demo.server import DemoWeb
 DEMO_DIR = Path(__file__).resolve().parent.parent / "aggregator" / "demo"
 # Tests do not need to be polite to their own loopback server.
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-        "-s", "RANDOMIZE_DOWNLOAD_DELAY=False"]
+        "-s", "DOWNLOAD_DELAY_JITTER=0"]
 
 
 def run_newsagg(*args: str, timeout: float = 240, **kwargs) -> subprocess.CompletedProcess:
@@ -47,7 +47,8 @@ def first_crawl(demo_web, demo_sources, tmp_path_factory):
     """The demo web crawled once into a fresh database (shared, never modified)."""
     db = tmp_path_factory.mktemp("crawl") / "news.db"
     demo_web.revision = 1
-    result = run_newsagg("crawl", "--sources", str(demo_sources), "--db", str(db), *FAST)
+    result = run_newsagg("crawl", "--sources", str(demo_sources), "--db", str(db), *FAST,
+                         "-s", "NEWSAGG_PROGRESS_INTERVAL=0.1")
     assert result.returncode == 0, result.stderr[-3000:]
     return db, result
 
