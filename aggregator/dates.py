@@ -246,8 +246,9 @@ def _read_with_dateparser(text: str, languages: tuple[str, ...], zone: ZoneInfo 
 
     langs, settings = _dateparser_settings(languages)
     settings = dict(settings)
-    if fetched_at is not None:
-        settings["RELATIVE_BASE"] = _local(fetched_at, zone).replace(tzinfo=None)
+    # Without a fetch time, relative forms must come out implausible (1900), not "now".
+    settings["RELATIVE_BASE"] = (_local(fetched_at, zone).replace(tzinfo=None)
+                                 if fetched_at is not None else datetime(1900, 6, 15))
     try:
         moment = dateparser.parse(text, languages=list(langs), settings=settings)
     except (ValueError, OverflowError, TypeError):

@@ -25,6 +25,7 @@ from aggregator.urls import same_site
 
 MIN_TEXT_CHARS = 200        # below this a page is a stub, an error page or a listing
 MIN_TITLE_CHARS = 3
+MAX_LINK_SHARE = 0.5        # above this share of link text a page is a listing, not an article
 DEFAULT_LANGUAGES = ("ru", "uk", "en")
 
 
@@ -75,6 +76,7 @@ def extract_article(html: str, url: str | None = None, source: Source | None = N
     dates = find_page_dates(tree, url, languages=languages or DEFAULT_LANGUAGES, timezone=tz,
                             fetched_at=fetched_at, title=title)
     _drop_boilerplate(tree)
+    link_texts = {" ".join(a.text_content().split()) for a in tree.iter("a")}
     doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False,
                                       include_comments=False, include_tables=True)
     text = _clean_text(doc.text if doc is not None else "", title, languages, tz)
@@ -82,6 +84,8 @@ def extract_article(html: str, url: str | None = None, source: Source | None = N
         return _not_article(f"too little text ({len(text)} characters)", title)
     if not title or len(title) < MIN_TITLE_CHARS:
         return _not_article("no title", title)
+    if _link_share(text, link_texts) > MAX_LINK_SHARE:
+        return _not_article("a page of links (listing or index), not an article", title)
 
     candidates: list[tuple[str, str]] = []
     if dates.published_at and dates.published_from == "metadata":
@@ -194,6 +198,18 @@ def _clean_text(text: str, title: str | None = None, languages: Sequence[str] = 
                           or _is_dateline(paragraphs[0], languages, tz)):
         paragraphs.pop(0)
     return "\n\n".join(paragraphs)
+
+
+def _link_share(text: str, link_texts: set[str]) -> float:
+    """How much of the text is the text of links: high on listings, low on articles."""
+    long_links = [t for t in link_texts if len(t) >= 20]
+    linked = 0
+    for paragraph in text.split("\n\n"):
+        if paragraph in link_texts:
+            linked += len(paragraph)
+        elif len(paragraph) < 600:
+            linked += min(len(paragraph), sum(len(t) for t in long_links if t in paragraph))
+    return linked / max(1, len(text))
 
 
 def _is_dateline(paragraph: str, languages: Sequence[str], tz: str | None) -> bool:
