@@ -82,7 +82,10 @@ class ExtractAndStorePipeline:
             count(self.stats, source.id, "failed")
             return {"url": item["url"], "outcome": "failed"}
         if not page.is_article:
-            log.info("%s: %s: not an article (%s)", source.id, item["url"], page.reason)
+            # Listings and stubs are routine; empty or unparsable pages are worth a warning.
+            level = logging.WARNING if page.reason.startswith(("empty", "unparsable")) \
+                else logging.INFO
+            log.log(level, "%s: %s: not an article (%s)", source.id, item["url"], page.reason)
             count(self.stats, source.id, "not_articles")
             return {"url": item["url"], "outcome": "not_article"}
         canonical = normalize_url(page.canonical_url or item["url"])
