@@ -40,9 +40,25 @@ _MONTH_FORMS = {
     11: "ноябрь ноября ноябре ноя нояб листопад листопада листопаді лист лис november nov",
     12: "декабрь декабря декабре дек грудень грудня грудні груд dec december",
 }
-_MONTHS = {form: month for month, forms in _MONTH_FORMS.items() for form in forms.split()}
+# Western European names, for the pages of international networks and the benchmarks.
+_MONTH_FORMS_WEST = {
+    1: "januar jänner janvier enero gennaio janeiro styczeń stycznia",
+    2: "februar feber février fevrier febrero febbraio fevereiro luty lutego",
+    3: "märz mrz mars marzo março marca",
+    4: "avril abril aprile kwiecień kwietnia",
+    5: "mai mayo maggio maio maj maja",
+    6: "juni juin junio giugno junho czerwiec czerwca",
+    7: "juli juillet julio luglio julho lipiec lipca",
+    8: "août aout agosto sierpień sierpnia",
+    9: "septembre septiembre settembre setembro wrzesień września",
+    10: "oktober okt octobre octubre ottobre outubro październik października",
+    11: "novembre noviembre novembro listopad listopada",
+    12: "dezember dez décembre decembre diciembre dicembre dezembro grudzień grudnia",
+}
+_MONTHS = {form: month for table in (_MONTH_FORMS_WEST, _MONTH_FORMS)
+           for month, forms in table.items() for form in forms.split()}
 
-_WORD = r"[a-zа-яёіїєґ]+"
+_WORD = r"[a-zа-яёіїєґäöüéèûôçñßąćęłńóśźż]+"
 _TIME = (r"(?P<h>[01]?\d|2[0-3])\s*:\s*(?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d))?(?:\.\d+)?"
          r"\s*(?P<ampm>[ap]\.?\s?m\.?)?"
          r"\s*(?P<zone>z\b|gmt|utc|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?")
@@ -53,8 +69,9 @@ _ISO = re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
 _YMD = re.compile(r"(?<![\d.])(?P<y>\d{4})[./](?P<m>\d{1,2})[./](?P<d>\d{1,2})(?![\d.])")
 _DMY = re.compile(r"(?<![\d.:/])(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4}|\d{2})"
                   r"(?![\d:]|\.\d)" + _YEAR_TAIL)
-_D_MONTH_Y = re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:-?(?:го|е|st|nd|rd|th))?\s+(?:of\s+)?"
-                        r"(?P<mon>" + _WORD + r")\.?(?:,?\s+(?P<y>\d{4})(?!\d)" + _YEAR_TAIL + ")?")
+_D_MONTH_Y = re.compile(r"(?<![\d.])(?P<d>\d{1,2})(?:-?(?:го|е|st|nd|rd|th|er)|\.)?\s*"
+                        r"(?:of\s+|de\s+)?(?P<mon>" + _WORD + r")\.?"
+                        r"(?:,?\s+(?:de\s+)?(?P<y>\d{4})(?!\d)" + _YEAR_TAIL + ")?")
 _MONTH_D_Y = re.compile(r"\b(?P<mon>" + _WORD + r")\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?"
                         r"(?:,?\s+(?P<y>\d{4}))?(?!\d)")
 _TIME_ANYWHERE = re.compile(r"(?<![\d:])" + _TIME + r"(?![\d:])")

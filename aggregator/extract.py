@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urljoin
 
 import lxml.html
@@ -87,17 +87,19 @@ def extract_article(html: str, url: str | None = None, source: Source | None = N
     if _link_share(text, link_texts) > MAX_LINK_SHARE:
         return _not_article("a page of links (listing or index), not an article", title)
 
-    candidates: list[tuple[str, str]] = []
-    if dates.published_at and dates.published_from == "metadata":
-        candidates.append((dates.published_at, "metadata"))
+    # Priority: page metadata, feed, the article's dateline, news sitemap, URL, lastmod.
     hint_values = _hint_dates(hints, languages, tz, fetched_at)
+    found = dict((origin, value) for value, origin in reversed(dates.candidates))
+    candidates: list[tuple[str, str]] = []
+    if "metadata" in found:
+        candidates.append((found["metadata"], "metadata"))
     candidates += [(v, o) for v, o, kind in hint_values if kind == "published" and o == "feed"]
-    if dates.published_at and dates.published_from == "page":
-        candidates.append((dates.published_at, "page"))
+    if "page" in found:
+        candidates.append((found["page"], "page"))
     candidates += [(v, o) for v, o, kind in hint_values
                    if kind == "published" and o == "sitemap"]
-    if dates.published_at and dates.published_from == "url":
-        candidates.append((dates.published_at, "url"))
+    if "url" in found:
+        candidates.append((found["url"], "url"))
     candidates += [(v, o) for v, o, kind in hint_values if kind == "updated" and o == "sitemap"]
     published_at, published_from = choose_date(candidates)
     if published_at and tz:
@@ -117,11 +119,21 @@ def choose_date(candidates: Sequence[tuple[str, str]]) -> tuple[str | None, str 
     if not candidates:
         return None, None
     value, origin = candidates[0]
+    if value.endswith("+00:00"):
+        # A UTC timestamp names the publisher's day only in UTC zones; a dateline or URL
+        # one day off it is the local day (an evening story is "tomorrow" in UTC).
+        for other, other_origin in candidates[1:]:
+            if abs((_day(other) - _day(value)).days) == 1 and not other.endswith("+00:00"):
+                return other, other_origin
     if "T" not in value:
         for other, other_origin in candidates[1:]:
             if "T" in other and other[:10] == value:
                 return other, origin
     return value, origin
+
+
+def _day(value: str) -> date:
+    return date.fromisoformat(value[:10])
 
 
 def _hint_dates(hints: Sequence[DateHint], languages: Sequence[str], tz: str | None,

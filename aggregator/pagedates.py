@@ -33,14 +33,23 @@ _PUBLISHED_META = {"article:published_time", "og:published_time", "og:article:pu
                    "publication_date", "date_published"}
 _MODIFIED_META = {"article:modified_time", "og:updated_time", "datemodified",
                   "dc.date.modified", "dcterms.modified", "last-modified", "article.updated"}
-_CHROME_TAGS = {"nav", "aside", "footer", "form", "noscript", "script", "style", "select",
-                "button", "iframe", "template"}
-_CHROME_NAMES = re.compile(
+# Page chrome, in two grades. Hard chrome (site header, clocks, menus, history blocks,
+# copyright lines) is never the article's; soft chrome (asides, footers, forms, "related"
+# blocks) is skipped, except right beside the title, where bylines often sit in an
+# <aside> or a "footer" row of a grid layout.
+_HARD_TAGS = {"nav", "noscript", "script", "style", "select", "button", "iframe", "template"}
+_SOFT_TAGS = {"aside", "footer", "form"}
+_HARD_NAMES = re.compile(
+    r"clock|current-?date|header-?date|date-?today|topbar|top-bar|masthead|site-header|"
+    r"page-header|copyright|history|this-?day|onthisday|breadcrumb|menu|navbar|calendar|"
+    r"weather|(?:^|\s)(?:nav|today|header|top)(?:$|\s)", re.IGNORECASE)
+_SOFT_NAMES = re.compile(
     r"sidebar|side-bar|side_bar|widget|related|latest|popular|last-?news|lastnews|lenta|"
-    r"teaser|more-?news|clock|current-?date|header-?date|date-?today|topbar|top-bar|masthead|"
-    r"site-header|page-header|footer|copyright|history|this-?day|onthisday|comment|breadcrumb|"
-    r"menu|navbar|banner|announce|anons|calendar|weather|share|social|subscribe|"
-    r"(?:^|\s)(?:nav|today|header|aside|top)(?:$|\s)", re.IGNORECASE)
+    r"teaser|more-?news|footer|comment|banner|announce|anons|share|social|subscribe|"
+    r"(?:^|\s)aside(?:$|\s)", re.IGNORECASE)
+NEAR_TITLE = 8          # elements from the title within which soft chrome is accepted
+BODY_PARAGRAPH_CHARS = 60    # an element with this much prose of its own starts the body
+_CONTAINER_TAGS = {"article", "main", "body", "html"}
 _HISTORY_TEXT = re.compile(r"в этот день|цього дня|у цей день|в цей день|on this day|"
                            r"this day in history|год назад|рік тому|year ago", re.IGNORECASE)
 _DATE_NAMES = re.compile(r"date|time|publish|posted|pubdate|meta|info|дата", re.IGNORECASE)
@@ -54,6 +63,9 @@ class PageDates:
     published_at: str | None = None
     published_from: str | None = None   # "metadata" | "page" | "url"
     modified_at: str | None = None
+    # Every publication date found, best first, as (value, origin): lets the caller
+    # weigh a UTC metadata timestamp against the local day of the dateline or URL.
+    candidates: tuple[tuple[str, str], ...] = ()
 
 
 def find_page_dates(tree: lxml.html.HtmlElement, url: str | None, *,
@@ -65,15 +77,17 @@ def find_page_dates(tree: lxml.html.HtmlElement, url: str | None, *,
                           fetched_at=fetched_at) if value else None
 
     published, modified = _metadata_dates(tree, parse)
-    if published:
-        return PageDates(published, "metadata", modified)
-    dateline = _dateline(tree, title, languages, timezone, fetched_at)
-    if dateline:
-        return PageDates(dateline, "page", modified)
-    from_url = date_from_url(url)
-    if from_url:
-        return PageDates(from_url, "url", modified)
-    return PageDates(None, None, modified)
+    found: list[tuple[str, str]] = [(published, "metadata")] if published else []
+    if not published or published.endswith("+00:00"):
+        dateline = _dateline(tree, title, languages, timezone, fetched_at)
+        if dateline:
+            found.append((dateline, "page"))
+        from_url = date_from_url(url)
+        if from_url:
+            found.append((from_url, "url"))
+    if not found:
+        return PageDates(None, None, modified)
+    return PageDates(found[0][0], found[0][1], modified, tuple(found))
 
 
 # -- metadata -------------------------------------------------------------------------
@@ -146,11 +160,16 @@ def _dateline(tree: lxml.html.HtmlElement, title: str | None, languages: Sequenc
     if heading is not None:
         i = position[heading]
         window = elements[max(0, i - WINDOW_BEFORE):i + WINDOW_AFTER]
+        # Bylines sit between the title and the body; past the body's first paragraph a
+        # soft-chrome block (a "related" list) is no longer the article's.
+        body_start = next((j for j in range(i + 1, min(len(elements), i + WINDOW_AFTER))
+                           if _is_prose(elements[j].text)), i + WINDOW_AFTER)
         by_distance = sorted(window, key=lambda el: (abs(position[el] - i), position[el] < i))
         for el in by_distance:
             if el is heading or heading in el.iterancestors():
                 continue
-            value = _date_of(el, languages, timezone, fetched_at)
+            near = i - NEAR_TITLE <= position[el] < min(i + NEAR_TITLE, body_start)
+            value = _date_of(el, languages, timezone, fetched_at, near_title=near)
             if value:
                 return value
     for container in tree.xpath(_ARTICLE_PATH):
@@ -185,9 +204,9 @@ def _title_heading(tree: lxml.html.HtmlElement, title: str | None):
 
 
 def _date_of(el: lxml.html.HtmlElement, languages: Sequence[str], timezone: str | None,
-             fetched_at: datetime | None) -> str | None:
+             fetched_at: datetime | None, near_title: bool = False) -> str | None:
     """The date this element states as a dateline, if it is one and not page chrome."""
-    if el.tag in ("script", "style", "h1", "h2") or _in_chrome(el):
+    if el.tag in ("script", "style", "h1", "h2") or _in_chrome(el, near_title):
         return None
     if el.tag != "time" and not el.get("datetime"):
         inner = next((t for t in el.iter("time") if t.get("datetime")), None)
@@ -216,16 +235,31 @@ def _date_of(el: lxml.html.HtmlElement, languages: Sequence[str], timezone: str 
     return found.value
 
 
-def _in_chrome(el: lxml.html.HtmlElement) -> bool:
+def _is_prose(text: str | None) -> bool:
+    """A sentence, not a byline: long enough and mostly words other than a date."""
+    text = " ".join((text or "").split())
+    if len(text) <= BODY_PARAGRAPH_CHARS:
+        return False
+    found = find_date(text[:400])
+    if found is None:
+        return True
+    rest = text[:found.start] + " " + text[found.end:]
+    return len(re.findall(r"[^\W\d_]+", rest)) > DATELINE_MAX_OTHER_WORDS
+
+
+def _in_chrome(el: lxml.html.HtmlElement, near_title: bool = False) -> bool:
     """Whether the element sits in site chrome: header, menus, sidebars, footers, history."""
     inside_article = False
     for node in [el, *el.iterancestors()]:
         if node.tag == "article":
             inside_article = True
-        if node.tag in _CHROME_TAGS:
+        if node.tag in _HARD_TAGS or (node.tag in _SOFT_TAGS and not near_title):
             return True
+        if node.tag in _CONTAINER_TAGS:     # "sticky-sidebar-parent" on <article> is not chrome
+            continue
         names = _names(node)
-        if names and _CHROME_NAMES.search(names):
+        if names and (_HARD_NAMES.search(names)
+                      or (not near_title and _SOFT_NAMES.search(names))):
             return True
     for node in [el, *el.iterancestors()]:
         if node.tag == "header" and not _has_article_ancestor(node) and not inside_article:
