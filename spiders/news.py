@@ -42,6 +42,7 @@ class NewsSpider(scrapy.Spider):
         self.sources: dict[str, Source] = {}
         self.known: dict[str, str | None] = {}
         self.scheduled: set[str] = set()
+        self.skipped: set[str] = set()
         self.hints: dict[str, list[DateHint]] = {}
 
     @classmethod
@@ -122,8 +123,10 @@ class NewsSpider(scrapy.Spider):
         if key in self.scheduled:
             return
         if key in self.known and not self.refresh and not self._changed(src, key, link):
-            count(self.crawler.stats, src.id, "known_skipped")
-            self.scheduled.add(key)
+            # Not marked as scheduled: a feed entry read later may still say it changed.
+            if key not in self.skipped:
+                self.skipped.add(key)
+                count(self.crawler.stats, src.id, "known_skipped")
             return
         self.scheduled.add(key)
         yield self._request(link.url, src, self.parse_article, page=0)
