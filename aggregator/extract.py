@@ -17,7 +17,7 @@ import lxml.html
 import trafilatura
 from trafilatura.metadata import examine_meta, extract_meta_json
 
-from aggregator.dates import find_date, parse_date, to_utc
+from aggregator.dates import DEFAULT_LANGUAGES, find_date, parse_date, to_utc
 from aggregator.language import detect_language
 from aggregator.pagedates import find_page_dates
 from aggregator.sources import Source
@@ -26,7 +26,6 @@ from aggregator.urls import same_site
 MIN_TEXT_CHARS = 200        # below this a page is a stub, an error page or a listing
 MIN_TITLE_CHARS = 3
 MAX_LINK_SHARE = 0.5        # above this share of link text a page is a listing, not an article
-DEFAULT_LANGUAGES = ("ru", "uk", "en")
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ def extract_article(html: str, url: str | None = None, source: Source | None = N
     link_texts = {" ".join(a.text_content().split()) for a in tree.iter("a")}
     doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False,
                                       include_comments=False, include_tables=True)
-    text = _clean_text(doc.text if doc is not None else "", title, languages, tz)
+    text = _clean_text(doc.text if doc is not None else "", title, languages, tz, fetched_at)
     if len(text) < MIN_TEXT_CHARS:
         return _not_article(f"too little text ({len(text)} characters)", title)
     if not title or len(title) < MIN_TITLE_CHARS:
@@ -201,13 +200,13 @@ def _canonical_url(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
 
 
 def _clean_text(text: str, title: str | None = None, languages: Sequence[str] = (),
-                tz: str | None = None) -> str:
+                tz: str | None = None, fetched_at: datetime | None = None) -> str:
     """Paragraphs separated by blank lines; a leading title or dateline repeat dropped."""
     paragraphs = [" ".join(p.split()) for p in (text or "").split("\n")]
     paragraphs = [p for p in paragraphs if p]
     squashed_title = " ".join((title or "").split())
     while paragraphs and (paragraphs[0] == squashed_title
-                          or _is_dateline(paragraphs[0], languages, tz)):
+                          or _is_dateline(paragraphs[0], languages, tz, fetched_at)):
         paragraphs.pop(0)
     return "\n\n".join(paragraphs)
 
@@ -224,10 +223,12 @@ def _link_share(text: str, link_texts: set[str]) -> float:
     return linked / max(1, len(text))
 
 
-def _is_dateline(paragraph: str, languages: Sequence[str], tz: str | None) -> bool:
+def _is_dateline(paragraph: str, languages: Sequence[str], tz: str | None,
+                 fetched_at: datetime | None) -> bool:
     if len(paragraph) > 40:
         return False
-    found = find_date(paragraph, languages=languages or DEFAULT_LANGUAGES, timezone=tz)
+    found = find_date(paragraph, languages=languages or DEFAULT_LANGUAGES, timezone=tz,
+                      fetched_at=fetched_at)
     return found is not None and len(paragraph) - (found.end - found.start) < 12
 
 

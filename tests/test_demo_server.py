@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import json
 import urllib.error
 import urllib.request
+from urllib.parse import urljoin
 
+import lxml.html
 import pytest
 
 from aggregator.demo.server import DemoWeb, route_key
@@ -104,3 +107,68 @@ def test_demo_sources_match_their_sites(demo_web, demo_sources, expected):
         for listing in source.listings:
             assert not source.is_article_url(listing)
             assert not source.is_article_url(listing + "?page=2")
+
+
+def test_soft_404_and_unknown_paths(demo_web):
+    status, headers, body = fetch(demo_web, "kharkiv", "/news/2026/11/18/not-found-page")
+    assert status == 200 and "Сторінку не знайдено" in body.decode()
+    status, headers, body = fetch(demo_web, "ulgov", "/no/such/page")
+    assert status == 404 and headers["Content-Type"].startswith("text/html") and body
+
+
+def test_feeds_have_their_types_and_parse(demo_web):
+    kinds = {("ulgov", "/news/rss"): "application/rss+xml",
+             ("chernigiv", "/feed.atom"): "application/atom+xml",
+             ("wego", "/feed.json"): "application/feed+json"}
+    for (site, path), content_type in kinds.items():
+        status, headers, body = fetch(demo_web, site, path)
+        assert status == 200 and headers["Content-Type"] == content_type, path
+    feed = json.loads(fetch(demo_web, "wego", "/feed.json")[2])
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert all(item["date_published"].endswith("+09:00") for item in feed["items"])
+    assert b"+0400</pubDate>" in fetch(demo_web, "ulgov", "/news/rss")[2]
+
+
+def test_oracle_titles_are_the_pages_headlines(demo_web, expected):
+    """The titles in expected.toml are exactly the <h1> of each page (revision 2 included)."""
+    try:
+        for article in expected["article"]:
+            demo_web.revision = article.get("revision", 1)
+            status, headers, body = fetch(demo_web, article["source"], article["path"])
+            encoding = "cp1251" if article["source"] == "chernigiv" else "utf-8"
+            doc = lxml.html.fromstring(body.decode(encoding))
+            assert status == 200, article["path"]
+            assert [h.text_content().strip() for h in doc.iter("h1")] == [article["title"]]
+    finally:
+        demo_web.revision = 1
+
+
+def test_listing_links_are_exactly_the_oracles(demo_web, demo_sources, expected):
+    """Every listing link that looks like an article is in expected.toml, and vice versa."""
+    sources = {s.id: s for s in load_sources(demo_sources)}
+    known = {(a["source"], a["path"]) for a in expected["article"] if a.get("revision", 1) == 1}
+    known |= {(expected["broken"]["source"], p) for p in expected["broken"]["paths"]}
+    for variant in expected["variant"]:
+        known |= {(variant["source"], p.split("#")[0]) for p in variant["requested"]}
+    found: set[tuple[str, str]] = set()
+    for source in sources.values():
+        base = demo_web.base_url(source.id)
+        for listing in source.listings:
+            page_url: str | None = listing
+            for _ in range(source.max_listing_pages):
+                if page_url is None:
+                    break
+                status, headers, body = fetch(demo_web, source.id, page_url[len(base):])
+                doc = lxml.html.fromstring(body)
+                for href in doc.xpath("//a/@href"):
+                    url = urljoin(page_url, href).split("#")[0]
+                    if source.is_article_url(url):
+                        found.add((source.id, url[len(base):]))
+                nexts = doc.xpath("//link[@rel='next']/@href")
+                page_url = urljoin(page_url, nexts[0]) if nexts else None
+    listed = {(a["source"], a["path"]) for a in expected["article"]
+              if a["source"] in {s.id for s in sources.values() if s.listings}
+              and a.get("revision", 1) == 1}
+    assert found <= known
+    assert listed <= found
+    assert {(expected["broken"]["source"], p) for p in expected["broken"]["paths"]} <= found

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import lxml.html
+import pytest
 
 from aggregator.pagedates import PageDates, find_page_dates
 
 TITLE = "Губернатор открыл центр цифровых услуг"
+FETCHED = datetime(2026, 11, 24, 7, 0, tzinfo=timezone.utc)
 CHROME = """
 <header class="site"><div class="clock">Сегодня: 24 ноября 2026, 09:15</div>
 <nav><a href="/">Главная</a> <a href="/archive/2026-11-01">Архив 01.11.2026</a></nav></header>
@@ -16,17 +20,28 @@ SIDEBAR = """<aside><h3>Последние новости</h3><ul><li><span>19.1
 <div class="widget last-news"><p>17.11.2026 Третья новость</p></div>"""
 HISTORY = '<div class="block"><p>В этот день: 24 ноября 2019 года открылся первый МФЦ.</p></div>'
 FOOTER = "<footer><p>© 2008–2026 Правительство области</p><p>Обновлено 23.11.2026</p></footer>"
-BODY = "<p>Центр начнёт принимать заявления 1 декабря 2026 года, сообщили в правительстве.</p>"
+BODY = ("<p>Центр начнёт принимать заявления 1 декабря 2026 года, сообщили в правительстве "
+        "области во вторник.</p><p>Ещё один абзац текста новости, в котором дат нет.</p>")
+HEADLINES = ("<ul><li><span>19.11.2026</span> <a href='/n/1'>В области открыли новую школу "
+             "искусств</a></li><li><span>18.11.2026</span> <a href='/n/2'>Глава региона "
+             "встретился с аграриями</a></li></ul>")
 
 
 def page(article: str, head: str = "", url: str | None = "https://gov.example/news/1012",
-         title: str = TITLE, tz: str = "Europe/Ulyanovsk") -> PageDates:
-    html = (f"<html><head><title>{title}</title>{head}</head><body>{CHROME}<main>{article}"
+         title: str | None = TITLE, tz: str = "Europe/Ulyanovsk",
+         fetched_at: datetime | None = None) -> PageDates:
+    html = (f"<html><head><title>{TITLE}</title>{head}</head><body>{CHROME}<main>{article}"
             f"{SIDEBAR}{HISTORY}</main>{FOOTER}</body></html>")
-    return find_page_dates(lxml.html.fromstring(html), url, languages=("ru",), timezone=tz,
-                           fetched_at=None, title=title)
+    return bare(html, url=url, title=title, tz=tz, fetched_at=fetched_at)
 
 
+def bare(html: str, url: str | None = None, title: str | None = TITLE,
+         tz: str = "Europe/Moscow", fetched_at: datetime | None = None) -> PageDates:
+    return find_page_dates(lxml.html.fromstring(html), url, languages=("ru", "uk", "en"),
+                           timezone=tz, fetched_at=fetched_at, title=title)
+
+
+# -- metadata -------------------------------------------------------------------------
 def test_json_ld_wins_over_the_dateline():
     head = ('<script type="application/ld+json">{"@context": "https://schema.org", '
             '"@graph": [{"@type": "WebSite", "datePublished": "2001-01-01"}, '
@@ -37,6 +52,14 @@ def test_json_ld_wins_over_the_dateline():
         "2026-11-20T14:30:00+04:00", "metadata", "2026-11-21T08:00:00+04:00")
 
 
+def test_json_ld_list_prefers_the_article_to_the_web_page_and_skips_item_lists():
+    head = ('<script type="application/ld+json">[{"@type": "WebPage", '
+            '"datePublished": "2026-11-01"}, {"@type": "ItemList", "itemListElement": '
+            '[{"@type": "NewsArticle", "datePublished": "2026-11-02"}]}, '
+            '{"@type": ["NewsArticle"], "datePublished": "2026-11-20T14:30:00+04:00"}]</script>')
+    assert page(f"<h1>{TITLE}</h1>{BODY}", head).published_at == "2026-11-20T14:30:00+04:00"
+
+
 def test_broken_json_ld_still_gives_its_date():
     head = ('<script type="application/ld+json">{"@type": "NewsArticle", '
             '"headline": "a "quoted" word", "datePublished": "2026-11-20T10:00:00+03:00"}'
@@ -44,15 +67,43 @@ def test_broken_json_ld_still_gives_its_date():
     assert page(f"<h1>{TITLE}</h1>{BODY}", head).published_at == "2026-11-20T10:00:00+03:00"
 
 
-def test_open_graph_and_meta_tags():
-    for head in ('<meta property="article:published_time" content="2026-11-20T14:30:00+04:00">',
-                 '<meta name="pubdate" content="2026-11-20T14:30:00+04:00">',
-                 '<meta itemprop="datePublished" content="2026-11-20T14:30:00+04:00">'):
-        found = page(f"<h1>{TITLE}</h1>{BODY}", head)
-        assert (found.published_at, found.published_from) == ("2026-11-20T14:30:00+04:00",
-                                                                "metadata"), head
+@pytest.mark.parametrize("head", [
+    '<meta property="article:published_time" content="2026-11-20T14:30:00+04:00">',
+    '<meta property="og:published_time" content="2026-11-20T14:30:00+04:00">',
+    '<meta name="pubdate" content="2026-11-20T14:30:00+04:00">',
+    '<meta name="DC.date.issued" content="2026-11-20T14:30:00+04:00">',
+    '<meta name="sailthru.date" content="2026-11-20T14:30:00+04:00">',
+    '<meta itemprop="datePublished" content="2026-11-20T14:30:00+04:00">',
+])
+def test_open_graph_and_meta_tags(head):
+    found = page(f"<h1>{TITLE}</h1>{BODY}", head)
+    assert (found.published_at, found.published_from) == ("2026-11-20T14:30:00+04:00",
+                                                            "metadata")
 
 
+def test_microdata_in_a_post_footer_counts():
+    found = page(f'<div class="post"><h1>{TITLE}</h1>{BODY}<div class="post-footer">'
+                 '<abbr itemprop="datePublished" title="2026-11-20T14:30:00+04:00">'
+                 "Friday</abbr></div></div>")
+    assert (found.published_at, found.published_from) == ("2026-11-20T14:30:00+04:00",
+                                                            "metadata")
+
+
+def test_modified_date_alone_is_no_publication_date():
+    head = '<meta property="article:modified_time" content="2026-11-22T09:00:00+04:00">'
+    found = page(f"<h1>{TITLE}</h1>{BODY}", head)
+    assert found == PageDates(None, None, "2026-11-22T09:00:00+04:00")
+
+
+def test_utc_metadata_keeps_the_local_dateline_as_a_candidate():
+    head = '<meta property="article:published_time" content="2026-11-20T21:30:00+00:00">'
+    found = page(f"<h1>{TITLE}</h1><div class='date'>21.11.2026 01:30</div>{BODY}", head)
+    assert found.published_at == "2026-11-20T21:30:00+00:00"
+    assert found.candidates == (("2026-11-20T21:30:00+00:00", "metadata"),
+                                ("2026-11-21T01:30:00+04:00", "page"))
+
+
+# -- the dateline near the title ------------------------------------------------------
 def test_time_element_near_the_title():
     found = page(f'<article><h1>{TITLE}</h1><div class="info">Пресс-служба '
                  f'<time datetime="2026-11-20T14:30:00+04:00">20 ноября</time></div>{BODY}'
@@ -66,10 +117,27 @@ def test_dateline_above_the_title_in_a_sibling():
     assert found.published_at == "2026-11-21T17:20:00+04:00"
 
 
+def test_dateline_beside_the_title_wrapper():
+    found = page(f"<div class='x'><div class='title-wrap'><h1>{TITLE}</h1></div><div>"
+                 f"<span>Опубликовано:</span> <span>20.11.2026</span></div>{BODY}</div>")
+    assert found.published_at == "2026-11-20"
+
+
+def test_dateline_as_bare_text_after_the_title():
+    found = page(f"<div><h1>{TITLE}</h1>20.11.2026 14:30{BODY}</div>")
+    assert found.published_at == "2026-11-20T14:30:00+04:00"
+
+
 def test_dateline_in_an_article_header_is_accepted():
     found = page(f'<article><header class="post-header"><h1>{TITLE}</h1>'
                  f'<p class="post-meta">Опубликовано: 20 ноября 2026 г.</p></header>{BODY}'
                  "</article>")
+    assert found.published_at == "2026-11-20"
+
+
+def test_a_header_holding_the_title_is_the_article_header():
+    found = page(f'<section><header class="post-hero"><h1>{TITLE}</h1>'
+                 f'<span class="post-hero__date">20 ноября 2026</span></header>{BODY}</section>')
     assert found.published_at == "2026-11-20"
 
 
@@ -78,23 +146,128 @@ def test_visible_time_refines_a_date_only_datetime_attribute():
     assert found.published_at == "2026-11-20T14:30:00+04:00"
 
 
-def test_chrome_dates_are_never_taken_and_prose_is_not_a_dateline():
-    found = page(f"<h1>{TITLE}</h1>{BODY}", url="https://gov.example/news/1012")
-    assert found == PageDates(None, None, None)
-
-
-def test_url_date_is_the_last_resort():
-    found = page(f"<h1>{TITLE}</h1>{BODY}", url="https://city.example/news/2026/11/19/x")
-    assert (found.published_at, found.published_from) == ("2026-11-19", "url")
-
-
 def test_dateline_with_author_and_views():
     found = page(f'<h1>{TITLE}</h1><div class="meta">Иван Петров | 20.11.2026 14:30 | '
                  f"Просмотров: 312</div>{BODY}")
     assert found.published_at == "2026-11-20T14:30:00+04:00"
 
 
+def test_a_linked_title_does_not_make_the_dateline_a_list_item():
+    found = page(f"<div class='x'><h1><a href='/news/1012'>{TITLE}</a></h1>"
+                 f"<span class='date'>20.11.2026</span>{BODY}</div>")
+    assert found.published_at == "2026-11-20"
+
+
+def test_the_update_date_is_not_the_publication_date():
+    found = page(f"<h1>{TITLE}</h1><div class='date'>Обновлено: 21.11.2026 12:00, "
+                 f"опубликовано: 20.11.2026 10:00</div>{BODY}")
+    assert found.published_at == "2026-11-20T10:00:00+04:00"
+    found = page(f"<h1>{TITLE}</h1><p>Обновлено 21.11.2026</p>{BODY}")
+    assert found.published_at is None
+    found = page(f"<h1>{TITLE}</h1><time class='updated' datetime='2026-11-21'>21.11.2026"
+                 f"</time><time class='entry-date published' datetime='2026-11-20'>20.11.2026"
+                 f"</time>{BODY}")
+    assert found.published_at == "2026-11-20"
+
+
+def test_relative_dateline_uses_the_fetch_time():
+    found = page(f"<h1>{TITLE}</h1><span>вчера в 10:22</span>{BODY}", fetched_at=FETCHED)
+    assert found.published_at == "2026-11-23T10:22:00+04:00"
+    assert page(f"<h1>{TITLE}</h1><span>вчера в 10:22</span>{BODY}").published_at is None
+
+
+def test_without_a_title_the_article_time_is_used():
+    found = page(f"<article><p class='lead'>Кратко</p><time datetime='2026-11-20'>"
+                 f"20.11.2026</time>{BODY}</article>", title=None)
+    assert found.published_at == "2026-11-20"
+
+
+def test_a_layout_wrapper_named_sidebar_is_not_chrome():
+    found = page(f"<div class='content-area has-sidebar'><h1>{TITLE}</h1>"
+                 f"<span class='posted-on'>20.11.2026</span>{BODY}</div>")
+    assert found.published_at == "2026-11-20"
+
+
+def test_a_big_block_named_like_a_widget_is_the_content():
+    long_body = BODY * 12
+    found = bare(f"<html><body><div class='widget Blog' id='Blog1'><h2 class='date-header'>"
+                 f"<span>пятница, 20 ноября 2026</span></h2><div class='post'><h3>{TITLE}</h3>"
+                 f"{long_body}</div></div><div class='sidebar'>{HEADLINES}</div></body></html>")
+    assert found.published_at == "2026-11-20"
+
+
+# -- chrome is never the article's ----------------------------------------------------
+def test_chrome_dates_are_never_taken_and_prose_is_not_a_dateline():
+    found = page(f"<h1>{TITLE}</h1>{BODY}", url="https://gov.example/news/1012")
+    assert found == PageDates(None, None, None)
+
+
+def test_a_site_header_clock_without_names_is_ignored():
+    found = bare(f"<html><body><header><div>Вторник, 24 ноября 2026</div></header>"
+                 f"<h1>{TITLE}</h1>{BODY}<footer>© 2008–2026 Обновлено 23.11.2026</footer>"
+                 "</body></html>")
+    assert found.published_at is None
+
+
+def test_a_today_line_beside_the_title_is_a_clock():
+    found = bare(f"<html><body><div>Сегодня: 24 ноября 2026, 09:15</div><div><h1>{TITLE}</h1>"
+                 f"{BODY}</div></body></html>")
+    assert found.published_at is None
+
+
+def test_a_date_beside_the_logo_in_the_site_header_is_ignored():
+    found = bare(f"<html><body><div id='header'><h1 class='logo'>Правительство области</h1>"
+                 f"<span>24 ноября 2026</span></div><div id='content'><div class='col-main'>"
+                 f"<h1>{TITLE}</h1>{BODY}</div></div></body></html>")
+    assert found.published_at is None
+
+
+def test_a_time_in_the_site_header_is_ignored():
+    found = bare(f"<html><body><header class='site'><time datetime='2026-11-24'>24.11.2026"
+                 f"</time></header><div class='col-main'><h1>{TITLE}</h1>{BODY}</div>"
+                 "</body></html>")
+    assert found.published_at is None
+
+
+def test_an_unnamed_list_of_other_headlines_is_ignored():
+    left = bare(f"<html><body><div class='page'><div class='col-left'>{HEADLINES}</div>"
+                f"<div class='col-main'><h1>{TITLE}</h1>{BODY}</div></div></body></html>")
+    below = bare(f"<html><body><div class='x'><h1>{TITLE}</h1>{BODY}<div><h3>Читайте также"
+                 f"</h3>{HEADLINES}</div></div></body></html>")
+    assert left.published_at is None and below.published_at is None
+
+
+def test_comments_are_ignored():
+    found = bare(f"<html><body><div class='post'><h1>{TITLE}</h1>{BODY}<div id='comments'>"
+                 "<div class='c'><span>22.11.2026 10:00</span> Иван: отлично</div></div>"
+                 "</div></body></html>")
+    assert found.published_at is None
+
+
+def test_this_day_in_history_is_ignored():
+    found = bare(f"<html><body><div class='x'><h1>{TITLE}</h1>{BODY}<div class='block'>"
+                 "<h3>Цього дня</h3><ul><li>24.11.2019 відкрили ЦНАП</li></ul></div></div>"
+                 "</body></html>")
+    assert found.published_at is None
+
+
+def test_an_aside_with_dated_items_is_ignored():
+    found = bare(f"<html><body><div class='col-main'><h1>{TITLE}</h1>"
+                 "<aside><span>19.11.2026</span></aside>"
+                 f"{BODY}</div></body></html>")
+    assert found.published_at is None
+
+
 def test_itemprop_date_inside_a_sidebar_is_ignored():
     article = (f'<h1>{TITLE}</h1>{BODY}<div class="related"><span itemprop="datePublished" '
                'content="2026-11-02">02.11.2026</span></div>')
     assert page(article).published_at is None
+
+
+# -- the URL --------------------------------------------------------------------------
+def test_url_date_is_the_last_resort():
+    found = page(f"<h1>{TITLE}</h1>{BODY}", url="https://city.example/news/2026/11/19/x")
+    assert (found.published_at, found.published_from) == ("2026-11-19", "url")
+    found = page(f"<h1>{TITLE}</h1><div class='date'>20.11.2026</div>{BODY}",
+                 url="https://city.example/news/2026/11/19/x")
+    assert found.candidates == (("2026-11-20", "page"), ("2026-11-19", "url"))

@@ -1,0 +1,383 @@
+"""Finding an article's own dateline in its page, and telling page chrome from article.
+
+A news page shows many dates: the article's dateline, but also a header clock,
+"latest news" sidebars, "this day in history" blocks, comments and copyright lines.
+The dateline is sought near the article's title first (the title's siblings, then
+its ancestors' siblings, a few levels up), then among date-like elements of the
+main content. Chrome is recognised by structure: where an element sits (site
+header, <aside>, <footer>, menus), what it is named (sidebar, related, clock...),
+and whether it repeats like a list of other headlines. Never by which date looks
+right.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import lxml.etree
+import lxml.html
+
+from aggregator.dates import FoundDate
+
+DATELINE_MAX_CHARS = 90            # a dateline is short; longer text is prose citing a date
+PLAIN_MAX_LETTERS, PLAIN_MAX_WORDS = 24, 5   # words beside the date: "Опубликовано:", a name
+NAMED_MAX_LETTERS, NAMED_MAX_WORDS = 60, 8   # more in an element named "date", "meta", "info"
+NEAR_LEVELS = 6                    # the title, its parent, ...: how far up the dateline is sought
+NEAR_SIBLINGS = 3                  # siblings looked at on each side, at each level
+NEAR_SUBTREE = 80                  # elements looked at inside one sibling
+WRAPPER_MIN_CHARS, WRAPPER_SHARE = 1500, 0.5   # a block this big holds the page, not chrome
+SOFT_NEAR_CHARS = 160              # a "footer"-named row beside the title this short is a byline
+
+# Page chrome. Hard chrome (menus, clocks, sidebars, related lists, comments, history
+# blocks, copyright) is never the article's. Soft chrome is the article's own in some
+# places: <header>/<footer> inside <article> (its header and footer rows), an <aside>
+# inside <article> that is no titled list, a <header> holding the title, a
+# "header"/"footer"-named row right beside the title.
+_HARD_TAGS = {"nav", "noscript", "script", "style", "select", "button", "iframe", "template",
+              "textarea", "option"}
+_SOFT_TAGS = {"aside", "footer", "header"}
+_CONTAINER_TAGS = {"article", "main", "body", "html"}
+_BLOCK_TAGS = {"div", "section", "ul", "ol", "li", "p", "table", "tr", "td", "dl", "aside",
+               "header", "footer"}
+_HARD_NAMES = re.compile(
+    r"clock|current-?date|header-?date|date-?today|today|top-?bar|masthead|"
+    r"site-?header|copyright|history|this-?day|onthisday|breadcrumb|menu|navbar|navigation|"
+    r"calendar|weather|sidebar|side-bar|side_bar|widget|related|latest|popular|last-?news|"
+    r"lastnews|lenta|teaser|more-?news|other-?news|comment|disqus|banner|announce|anons|"
+    r"subscribe|social|share|rating|poll|(?:^|[\s_-])(?:nav|also|side|most)(?:$|[\s_-])|"
+    r"(?:^|\s)top(?:$|\s)", re.IGNORECASE)
+_ARTICLE_HEADER_NAMES = re.compile(r"(?:date|post|entry|article|news|story|material)[-_]?"
+                                   r"(?:header|footer)", re.IGNORECASE)
+# Never a layout wrapper, however large: discussions, lists of other news, clocks.
+_NEVER_WRAPPER = re.compile(r"comment|disqus|related|latest|popular|last-?news|lenta|"
+                            r"more-?news|other-?news|history|this-?day|clock|today|copyright",
+                            re.IGNORECASE)
+_SOFT_NAMES = re.compile(r"header|footer|bottom|(?:^|[\s_-])aside(?:$|[\s_-])", re.IGNORECASE)
+_HARD_ROLES = {"navigation", "banner", "search", "menu", "menubar"}
+_SOFT_ROLES = {"complementary", "contentinfo"}
+_HISTORY_TEXT = re.compile(r"в этот день|цього дня|у цей день|в цей день|on this day|"
+                           r"this day in history|год назад|рік тому|years? ago", re.IGNORECASE)
+_TODAY_START = re.compile(r"^(?:сегодня|сьогодні|today|сейчас|зараз|now)\b", re.IGNORECASE)
+_UPDATED = re.compile(r"обновлен|оновлен|изменен|змінен|отредакт|відредаг|updated|modified|"
+                      r"edited|last update|reviewed|revised", re.IGNORECASE)
+_MODIFIED_NAMES = re.compile(r"modif|changed|reviewed|last-?update|(?:^|\s)updated(?:$|\s)",
+                             re.IGNORECASE)
+_DATE_NAMES = re.compile(r"date|time|publish|posted|pubdate|meta|info|byline|дата",
+                         re.IGNORECASE)
+_WORDS = re.compile(r"[^\W\d_]+")
+_CONTAINER_NAMES = re.compile(r"article|content|post|entry|news|material", re.IGNORECASE)
+
+Find = Callable[[str | None], FoundDate | None]
+
+
+class DatelineScan:
+    """One page's structure: its title heading, what is chrome, where the dateline is."""
+
+    def __init__(self, tree: lxml.html.HtmlElement, title: str | None,
+                 find: Find) -> None:
+        self.tree = tree
+        self.find = find
+        self.heading: lxml.html.HtmlElement | None = None
+        self.heading_line: set = set()
+        self.near_roots: set = set()
+        self._chrome: dict = {}
+        self._order: dict | None = None
+        self._page_chars: int | None = None
+        heading = _title_heading(tree, title, self)
+        if heading is not None:
+            self.heading = heading
+            self.heading_line = {heading, *heading.iterancestors()}
+            self.near_roots = set(_siblings_by_distance(heading))
+            self._chrome = {}
+
+    def dateline(self) -> str | None:
+        """The article's own date: beside its title first, then in the main content."""
+        seen: set = set()
+        if self.heading is not None:
+            for item in self._near_title():
+                if isinstance(item, str):
+                    value = self._text_date(item, named=False)
+                else:
+                    value = self._date_in(item, seen)
+                if value:
+                    return value
+        for el in self._content_candidates():
+            if el not in seen and not self.is_chrome(el):
+                value = self._date_of(el)
+                if value:
+                    return value
+        return None
+
+    def _content_candidates(self) -> Iterator[lxml.html.HtmlElement]:
+        """Date-like elements inside the main content, in document order (one cheap pass)."""
+        inside: set = set()
+        for el in self.tree.iter(lxml.etree.Element):
+            names = f"{el.get('class') or ''} {el.get('id') or ''}"
+            if el.getparent() in inside or el.tag in ("article", "main") \
+                    or el.get("itemprop") == "articleBody" or el.get("role") == "main" \
+                    or _CONTAINER_NAMES.search(names):
+                inside.add(el)
+                if el.tag == "time" or el.get("datetime") is not None \
+                        or _DATE_NAMES.search(f"{names} {el.get('itemprop') or ''}"):
+                    yield el
+
+    def _near_title(self) -> Iterator[object]:
+        """The title's tail text, then its siblings, then its ancestors' siblings."""
+        node = self.heading
+        yield node.tail or ""
+        for level in range(NEAR_LEVELS):
+            parent = node.getparent()
+            if parent is None or node.tag in ("body", "html"):
+                return
+            if level == 0:
+                yield parent.text or ""
+            for sibling in _siblings_by_distance(node):
+                yield sibling
+                if level == 0:
+                    yield sibling.tail or ""
+            node = parent
+
+    def _date_in(self, root: lxml.html.HtmlElement, seen: set) -> str | None:
+        """The first dateline inside one block, skipping chrome and prose."""
+        stack, looked = [root], 0
+        while stack and looked < NEAR_SUBTREE:
+            el = stack.pop()
+            if not isinstance(el.tag, str) or el in seen or self.is_chrome(el):
+                continue
+            seen.add(el)
+            looked += 1
+            value = self._date_of(el)
+            if value:
+                return value
+            stack.extend(reversed([c for c in el if isinstance(c.tag, str)]))
+        return None
+
+    def _date_of(self, el: lxml.html.HtmlElement) -> str | None:
+        """The date this element states as a dateline, if it is one."""
+        if el.tag in ("script", "style", "h1") or el in self.heading_line \
+                or _is_modified(el):
+            return None
+        text = " ".join(el.text_content().split())
+        named = bool(_DATE_NAMES.search(f"{_names(el)} {el.get('itemprop') or ''}"))
+        stamp = el if el.tag == "time" or el.get("datetime") else None
+        if stamp is None and len(text) <= DATELINE_MAX_CHARS:
+            stamp = next((t for t in el.iter("time") if t.get("datetime")
+                          and not _is_modified(t) and not self.is_chrome(t)), None)
+        value = None
+        if stamp is not None:
+            shown = " ".join(stamp.text_content().split())
+            found = self.find(stamp.get("datetime")) or self.find(shown)
+            value = found.value if found else None
+            # <time datetime="2026-11-20"> showing "20.11.2026 14:30": keep the time.
+            visible = self.find(shown) if value and "T" not in value else None
+            if visible and "T" in visible.value and visible.value[:10] == value:
+                value = visible.value
+        if value is None or _UPDATED.search(text):
+            # The words decide: "Updated April 10" is no publication date.
+            worded = self._text_date(text, named)
+            value = value if worded and value and value[:10] == worded[:10] else worded
+        if value and self._in_news_list(el):
+            return None
+        return value
+
+    def _text_date(self, text: str, named: bool) -> str | None:
+        """The date of a short dateline text; None for prose, clocks and history notes."""
+        text = " ".join(text.split())
+        if not text or len(text) > DATELINE_MAX_CHARS or _HISTORY_TEXT.search(text):
+            return None
+        found = self.find(text)
+        if found is None:
+            return None
+        if _TODAY_START.match(text) and found.start > 0:
+            return None                  # "Сегодня: 24 ноября 2026": a clock, not a dateline
+        updated = _UPDATED.search(text)
+        if updated and updated.start() < found.start:
+            # "Обновлено 21.11.2026, опубликовано 20.11.2026": the first date is the update.
+            later = self.find(text[found.end:])
+            if later is None:
+                return None
+            found = later
+        rest = text[:found.start] + " " + text[found.end:]
+        max_letters = NAMED_MAX_LETTERS if named else PLAIN_MAX_LETTERS
+        max_words = NAMED_MAX_WORDS if named else PLAIN_MAX_WORDS
+        if sum(ch.isalpha() for ch in rest) > max_letters or \
+                len(_WORDS.findall(rest)) > max_words:
+            return None
+        return found.value
+
+    def _in_news_list(self, el: lxml.html.HtmlElement) -> bool:
+        """Whether the element dates one item of a repeated list of other headlines."""
+        child = el
+        for parent in list(el.iterancestors())[:4]:
+            if parent in self.heading_line:
+                return False
+            if self._has_headline(child):
+                alike = [c for c in parent if c is not child and c.tag == child.tag
+                         and self._has_headline(c)]
+                if alike:
+                    return True
+            child = parent
+        return False
+
+    def _has_headline(self, el: lxml.html.HtmlElement) -> bool:
+        return any(len(" ".join(a.text_content().split())) >= 20 for a in el.iter("a")
+                   if a not in self.heading_line and self.heading not in a.iterancestors())
+
+    def is_chrome(self, el: lxml.html.HtmlElement, hard_only: bool = False) -> bool:
+        """Whether the element sits in site chrome: header, menus, sidebars, footers...
+
+        ``hard_only`` (for microdata, which names its own meaning) ignores the soft kind:
+        a datePublished in a post's footer row is still the post's.
+        """
+        if hard_only:
+            return any(self._own_chrome(n, hard_only=True) for n in (el, *el.iterancestors()))
+        path = []
+        node = el
+        verdict = False
+        while node is not None:
+            if node in self._chrome:
+                verdict = self._chrome[node]
+                break
+            path.append(node)
+            node = node.getparent()
+        for node in reversed(path):
+            verdict = verdict or self._own_chrome(node)
+            self._chrome[node] = verdict
+        return verdict
+
+    def _own_chrome(self, node: lxml.html.HtmlElement, hard_only: bool = False) -> bool:
+        if not isinstance(node.tag, str):
+            return True
+        if node in self.heading_line:
+            return False
+        tag = node.tag
+        if tag in _HARD_TAGS:
+            return True
+        if tag in _BLOCK_TAGS and _HISTORY_TEXT.match(_leading_text(node)):
+            return True
+        if tag in _CONTAINER_TAGS:   # "sticky-sidebar-parent" on <article> is not chrome
+            return False
+        names = _names(node)
+        role = (node.get("role") or "").lower()
+        if names and self._is_wrapper(node, names):
+            names = ""                   # "content-area has-sidebar": a layout wrapper
+        if role in _HARD_ROLES or (names and _HARD_NAMES.search(names)):
+            return True
+        if names and _ARTICLE_HEADER_NAMES.search(names):
+            return False                 # "entry-header", "date-header": the post's own row
+        if tag in _SOFT_TAGS or role in _SOFT_ROLES or (names and _SOFT_NAMES.search(names)):
+            return not hard_only and not self._soft_is_article(node)
+        return False
+
+    def _is_wrapper(self, node: lxml.html.HtmlElement, names: str) -> bool:
+        """A block named like chrome that holds the page's content ("widget Blog1")."""
+        if _NEVER_WRAPPER.search(names) or not (_HARD_NAMES.search(names)
+                                                or _SOFT_NAMES.search(names)):
+            return False
+        if self.heading is None and node.find(".//h1") is not None:
+            return True                  # while the title is sought: it holds an <h1>
+        if self._page_chars is None:
+            self._page_chars = len(self.tree.text_content())
+        size = len(node.text_content())
+        return size >= WRAPPER_MIN_CHARS and size >= WRAPPER_SHARE * self._page_chars
+
+    def _soft_is_article(self, node: lxml.html.HtmlElement) -> bool:
+        """Whether an <aside>, <footer>, <header> or "footer"-named block is the article's."""
+        in_article = any(a.tag == "article" for a in node.iterancestors())
+        if node.tag == "header":         # a <header> above the title is the site's...
+            return in_article or self._after_heading(node) or (
+                node.find(".//h1") is not None and node.find(".//nav") is None
+                and node.getparent() is not None and node.getparent().tag != "body")
+        if node.tag in ("aside", "footer"):
+            # Inside <article> an aside is a byline box, unless it is a titled list.
+            return in_article and (node.tag == "footer" or node.find(".//ul") is None
+                                   and next(node.iter("h2", "h3", "h4", "h5"), None) is None)
+        near = node in self.near_roots or any(a in self.near_roots for a in node.iterancestors())
+        return in_article or (near and len(node.text_content()) <= SOFT_NEAR_CHARS
+                              and node.find(".//nav") is None)
+
+    def _after_heading(self, node: lxml.html.HtmlElement) -> bool:
+        if self.heading is None:
+            return False
+        if self._order is None:
+            self._order = {el: i for i, el in enumerate(self.tree.iter())}
+        return self._order.get(node, -1) > self._order.get(self.heading, 0)
+
+
+def _title_heading(tree: lxml.html.HtmlElement, title: str | None,
+                   scan: DatelineScan) -> lxml.html.HtmlElement | None:
+    """The heading that carries the article's title.
+
+    Outside chrome first; then one only soft chrome holds ("post-header" wrappers with
+    no <article> around them): a heading that says the title is strong evidence.
+    """
+    wanted = _squash(title or "")
+    matching: list[lxml.html.HtmlElement] = []
+    if wanted:
+        for path in ("//h1", "//h2", "//h3", "//*[contains(@class, 'title')]"):
+            matching += [h for h in tree.xpath(path) if _same_title(h, wanted)]
+    fallback = [h for path in ("//article//h1", "//main//h1",
+                               "//*[@itemprop='articleBody']//h1", "//h1")
+                for h in tree.xpath(path) if _squash(h.text_content())]
+    for candidates in (matching, fallback):
+        for hard_only in (False, True):
+            for heading in candidates:
+                if not scan.is_chrome(heading, hard_only=hard_only):
+                    return heading
+    return None
+
+
+def _same_title(heading: lxml.html.HtmlElement, wanted: str) -> bool:
+    text = _squash(heading.text_content())
+    return bool(text) and (text == wanted or (
+        min(len(text), len(wanted)) >= 0.6 * max(len(text), len(wanted))
+        and (text in wanted or wanted in text)))
+
+
+def _siblings_by_distance(node: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Up to NEAR_SIBLINGS siblings each side, nearest first, the next before the previous."""
+    parent = node.getparent()
+    if parent is None:
+        return []
+    siblings = [c for c in parent if isinstance(c.tag, str)]
+    i = siblings.index(node)
+    order = []
+    for distance in range(1, NEAR_SIBLINGS + 1):
+        if i + distance < len(siblings):
+            order.append(siblings[i + distance])
+        if i - distance >= 0:
+            order.append(siblings[i - distance])
+    return order
+
+
+def _leading_text(node: lxml.html.HtmlElement, limit: int = 40) -> str:
+    """The first words of an element's text, without reading all of a large one."""
+    parts: list[str] = []
+    size = 0
+    for piece in node.itertext():
+        piece = piece.strip()
+        if piece:
+            parts.append(piece)
+            size += len(piece)
+            if size >= limit:
+                break
+    return " ".join(parts)[:limit]
+
+
+def _is_modified(el: lxml.html.HtmlElement) -> bool:
+    """An element that states when the article changed, not when it appeared."""
+    if el.get("itemprop") == "dateModified":
+        return True
+    parent = el.getparent()
+    names = f"{_names(el)} {_names(parent) if parent is not None else ''}"
+    # hAtom: "entry-date published updated" is the publication date, never modified since.
+    return bool(_MODIFIED_NAMES.search(names)) and "publish" not in names.lower()
+
+
+def _names(el: lxml.html.HtmlElement) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split()).lower()
