@@ -16,7 +16,7 @@ it they are no date, never "now".
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone as dt_timezone
 from email.utils import parsedate_tz
@@ -92,18 +92,27 @@ def to_utc(value: str | None, tz: str | None = None) -> datetime | None:
         else:
             moment = datetime.fromisoformat(re.sub(r"[zZ]$", "+00:00", text))
     except ValueError:
-        parsed = parsedate_tz(text)
-        if not parsed:
+        moment = _rfc822(text.lower())
+        if moment is None:
             return None
-        try:
-            moment = datetime(*parsed[:6])
-        except ValueError:
-            return None
-        if parsed[9] is not None and RFC822_ZONE.search(text.lower()):
-            moment = moment.replace(tzinfo=dt_timezone(timedelta(seconds=parsed[9])))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.astimezone(dt_timezone.utc)
+
+
+def latest_date(raws: Iterable[str | None], *, languages: Sequence[str],
+                timezone: str | None) -> tuple[str, datetime] | None:
+    """The latest of some feed/sitemap date strings: stored form and UTC moment."""
+    found = []
+    for raw in raws:
+        value = parse_date(raw, languages=languages, timezone=timezone) if raw else None
+        moment = to_utc(value, timezone) if value else None
+        if moment is not None:
+            found.append((moment, value))
+    if not found:
+        return None
+    moment, value = max(found)
+    return value, moment
 
 
 _URL_PATTERNS = (
@@ -139,6 +148,16 @@ def _read_iso(low: str, zone: ZoneInfo | None) -> FoundDate | None:
 
 
 def _read_rfc822(low: str, zone: ZoneInfo | None) -> FoundDate | None:
+    moment = _rfc822(low)
+    if moment is None or not MIN_YEAR <= moment.year <= MAX_YEAR:
+        return None
+    if moment.tzinfo is None:                                   # no zone written: local time
+        return FoundDate(_localise(moment, zone), 0, len(low))
+    return FoundDate(moment.isoformat(timespec="seconds"), 0, len(low))
+
+
+def _rfc822(low: str) -> datetime | None:
+    """An RFC 822 date; aware only when a zone is written (email.utils assumes +0000)."""
     parsed = parsedate_tz(low)
     if not parsed:
         return None
@@ -146,12 +165,9 @@ def _read_rfc822(low: str, zone: ZoneInfo | None) -> FoundDate | None:
         moment = datetime(*parsed[:6])
     except ValueError:
         return None
-    if not MIN_YEAR <= moment.year <= MAX_YEAR:
-        return None
-    if parsed[9] is None or not RFC822_ZONE.search(low):     # no zone written: local time
-        return FoundDate(_localise(moment, zone), 0, len(low))
-    tzinfo = dt_timezone(timedelta(seconds=parsed[9]))
-    return FoundDate(moment.replace(tzinfo=tzinfo).isoformat(timespec="seconds"), 0, len(low))
+    if parsed[9] is not None and RFC822_ZONE.search(low):
+        moment = moment.replace(tzinfo=dt_timezone(timedelta(seconds=parsed[9])))
+    return moment
 
 
 def _read_numeric(low: str, zone: ZoneInfo | None,

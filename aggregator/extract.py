@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
 
 import lxml.html
 import trafilatura
@@ -155,7 +156,6 @@ def _in_publisher_zone(value: str, tz: str) -> str:
     moment = to_utc(value, tz)
     if moment is None:
         return value
-    from zoneinfo import ZoneInfo
     return moment.astimezone(ZoneInfo(tz)).isoformat(timespec="seconds")
 
 

@@ -15,7 +15,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
 from aggregator.counters import count
-from aggregator.dates import parse_date, to_utc
+from aggregator.dates import latest_date
 from aggregator.extract import Page, extract_article
 from aggregator.urls import normalize_url
 from storage.store import ArticleRecord, Store
@@ -105,12 +105,6 @@ class ExtractAndStorePipeline:
 
 def _change_mark(hints, source) -> str | None:
     """The latest date the feed/sitemap gave for this page, as the crawl saw it."""
-    marks = []
-    for hint in hints:
-        raw = hint.updated or hint.published
-        value = parse_date(raw, languages=source.languages, timezone=source.timezone) if raw \
-            else None
-        moment = to_utc(value, source.timezone) if value else None
-        if moment:
-            marks.append((moment, value))
-    return max(marks)[1] if marks else None
+    mark = latest_date((hint.updated or hint.published for hint in hints),
+                       languages=source.languages, timezone=source.timezone)
+    return mark[0] if mark else None

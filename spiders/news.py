@@ -18,7 +18,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from aggregator.counters import count
-from aggregator.dates import parse_date, to_utc
+from aggregator.dates import latest_date, to_utc
 from aggregator.discovery import Link, parse_feed, parse_listing, parse_sitemap, \
     sitemaps_from_robots
 from aggregator.extract import DateHint
@@ -133,14 +133,10 @@ class NewsSpider(scrapy.Spider):
 
     def _changed(self, src: Source, key: str, link: Link) -> bool:
         """Whether the feed/sitemap says the stored article changed since its last fetch."""
-        stored = self.known.get(key)
-        raw = link.updated or link.published
-        if not stored or not raw:
-            return False
-        seen = parse_date(raw, languages=src.languages, timezone=src.timezone)
-        new_time, old_time = to_utc(seen, src.timezone) if seen else None, to_utc(stored,
-                                                                                  src.timezone)
-        return bool(new_time and old_time and new_time > old_time)
+        stored = to_utc(self.known.get(key), src.timezone)
+        seen = latest_date([link.updated or link.published], languages=src.languages,
+                           timezone=src.timezone)
+        return bool(stored and seen and seen[1] > stored)
 
     def parse_article(self, response: Response, source_id: str, page: int) -> Iterator[dict]:
         src = self._fetched(response, source_id)

@@ -111,51 +111,40 @@ def test_time_element_near_the_title():
     assert (found.published_at, found.published_from) == ("2026-11-20T14:30:00+04:00", "page")
 
 
-def test_dateline_above_the_title_in_a_sibling():
-    found = page(f'<div class="material"><div class="material-date">21.11.2026 17:20</div>'
-                 f"<h1>{TITLE}</h1>{BODY}</div>")
-    assert found.published_at == "2026-11-21T17:20:00+04:00"
+# Where sites put the dateline relative to the title, and what it looks like.
+DATELINES = {
+    "sibling above the title": (
+        f'<div class="material"><div class="material-date">21.11.2026 17:20</div>'
+        f"<h1>{TITLE}</h1>{BODY}</div>", "2026-11-21T17:20:00+04:00"),
+    "beside the title's wrapper": (
+        f"<div class='x'><div class='title-wrap'><h1>{TITLE}</h1></div><div>"
+        f"<span>Опубликовано:</span> <span>20.11.2026</span></div>{BODY}</div>", "2026-11-20"),
+    "bare text after the title": (
+        f"<div><h1>{TITLE}</h1>20.11.2026 14:30{BODY}</div>", "2026-11-20T14:30:00+04:00"),
+    "article header inside <article>": (
+        f'<article><header class="post-header"><h1>{TITLE}</h1>'
+        f'<p class="post-meta">Опубликовано: 20 ноября 2026 г.</p></header>{BODY}</article>',
+        "2026-11-20"),
+    "a <header> holding the title": (
+        f'<section><header class="post-hero"><h1>{TITLE}</h1>'
+        f'<span class="post-hero__date">20 ноября 2026</span></header>{BODY}</section>',
+        "2026-11-20"),
+    "visible time refines a date-only datetime attribute": (
+        f'<h1>{TITLE}</h1><time datetime="2026-11-20">20.11.2026 14:30</time>{BODY}',
+        "2026-11-20T14:30:00+04:00"),
+    "with author and views": (
+        f'<h1>{TITLE}</h1><div class="meta">Иван Петров | 20.11.2026 14:30 | '
+        f"Просмотров: 312</div>{BODY}", "2026-11-20T14:30:00+04:00"),
+    "after a linked title": (
+        f"<div class='x'><h1><a href='/news/1012'>{TITLE}</a></h1>"
+        f"<span class='date'>20.11.2026</span>{BODY}</div>", "2026-11-20"),
+}
 
 
-def test_dateline_beside_the_title_wrapper():
-    found = page(f"<div class='x'><div class='title-wrap'><h1>{TITLE}</h1></div><div>"
-                 f"<span>Опубликовано:</span> <span>20.11.2026</span></div>{BODY}</div>")
-    assert found.published_at == "2026-11-20"
-
-
-def test_dateline_as_bare_text_after_the_title():
-    found = page(f"<div><h1>{TITLE}</h1>20.11.2026 14:30{BODY}</div>")
-    assert found.published_at == "2026-11-20T14:30:00+04:00"
-
-
-def test_dateline_in_an_article_header_is_accepted():
-    found = page(f'<article><header class="post-header"><h1>{TITLE}</h1>'
-                 f'<p class="post-meta">Опубликовано: 20 ноября 2026 г.</p></header>{BODY}'
-                 "</article>")
-    assert found.published_at == "2026-11-20"
-
-
-def test_a_header_holding_the_title_is_the_article_header():
-    found = page(f'<section><header class="post-hero"><h1>{TITLE}</h1>'
-                 f'<span class="post-hero__date">20 ноября 2026</span></header>{BODY}</section>')
-    assert found.published_at == "2026-11-20"
-
-
-def test_visible_time_refines_a_date_only_datetime_attribute():
-    found = page(f'<h1>{TITLE}</h1><time datetime="2026-11-20">20.11.2026 14:30</time>{BODY}')
-    assert found.published_at == "2026-11-20T14:30:00+04:00"
-
-
-def test_dateline_with_author_and_views():
-    found = page(f'<h1>{TITLE}</h1><div class="meta">Иван Петров | 20.11.2026 14:30 | '
-                 f"Просмотров: 312</div>{BODY}")
-    assert found.published_at == "2026-11-20T14:30:00+04:00"
-
-
-def test_a_linked_title_does_not_make_the_dateline_a_list_item():
-    found = page(f"<div class='x'><h1><a href='/news/1012'>{TITLE}</a></h1>"
-                 f"<span class='date'>20.11.2026</span>{BODY}</div>")
-    assert found.published_at == "2026-11-20"
+@pytest.mark.parametrize(("article", "expected"), DATELINES.values(), ids=DATELINES)
+def test_dateline_forms(article, expected):
+    found = page(article)
+    assert (found.published_at, found.published_from) == (expected, "page")
 
 
 def test_the_update_date_is_not_the_publication_date():
