@@ -84,6 +84,7 @@ class DatelineScan:
         self._chrome: dict = {}
         self._order: dict | None = None
         self._page_chars: int | None = None
+        self._title_holders: set = set()    # blocks around headings that say the title
         heading = _title_heading(tree, title, self)
         if heading is not None:
             self.heading = heading
@@ -108,6 +109,30 @@ class DatelineScan:
                 if value:
                     return value
         return None
+
+    def shows_outside_chrome(self, day: str) -> bool:
+        """Whether the page states this day (YYYY-MM-DD) somewhere that is not chrome.
+
+        Used to check a date proposed by another method: a day written only in a
+        clock, a sidebar, a list of other headlines or a footer is not the article's.
+        """
+        years = (day[:4], day[2:4])
+        for el in self.tree.iter(lxml.etree.Element):
+            if el.tag in ("script", "style"):
+                continue
+            texts = []
+            if not self.is_chrome(el):
+                texts += [el.get("datetime"), el.get("content"), el.get("title"), el.text]
+            parent = el.getparent()         # a tail is its parent's text: the date after
+            if parent is not None and not self.is_chrome(parent):   # a "calendar" icon
+                texts.append(el.tail)
+            for text in texts:
+                if text and len(text) <= DATELINE_MAX_CHARS * 2 \
+                        and any(y in text for y in years):
+                    found = self.find(text)
+                    if found and found.value[:10] == day and not self._in_news_list(el):
+                        return True
+        return False
 
     def _content_candidates(self) -> Iterator[lxml.html.HtmlElement]:
         """Date-like elements inside the main content, in document order (one cheap pass)."""
@@ -275,8 +300,9 @@ class DatelineScan:
         if _NEVER_WRAPPER.search(names) or not (_HARD_NAMES.search(names)
                                                 or _SOFT_NAMES.search(names)):
             return False
-        if self.heading is None and node.find(".//h1") is not None:
-            return True                  # while the title is sought: it holds an <h1>
+        if self.heading is None and (node in self._title_holders
+                                     or node.find(".//h1") is not None):
+            return True                  # while the title is sought: it holds the title
         if self._page_chars is None:
             self._page_chars = len(self.tree.text_content())
         size = len(node.text_content())
@@ -317,6 +343,8 @@ def _title_heading(tree: lxml.html.HtmlElement, title: str | None,
     if wanted:
         for path in ("//h1", "//h2", "//h3", "//*[contains(@class, 'title')]"):
             matching += [h for h in tree.xpath(path) if _same_title(h, wanted)]
+    # Blogger's "widget Blog" holds the post: a block around the title is no sidebar.
+    scan._title_holders = {a for h in matching for a in h.iterancestors()}
     fallback = [h for path in ("//article//h1", "//main//h1",
                                "//*[@itemprop='articleBody']//h1", "//h1")
                 for h in tree.xpath(path) if _squash(h.text_content())]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
@@ -20,10 +20,11 @@ from trafilatura.metadata import examine_meta, extract_meta_json
 
 from aggregator.dates import DEFAULT_LANGUAGES, find_date, parse_date, to_utc
 from aggregator.language import detect_language
-from aggregator.pagedates import find_page_dates
+from aggregator.pagedates import PageDates, find_page_dates
 from aggregator.sources import Source
 from aggregator.urls import same_site
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 MIN_TEXT_CHARS = 200        # below this a page is a stub, an error page or a listing
 MIN_TITLE_CHARS = 3
 MAX_LINK_SHARE = 0.5        # above this share of link text a page is a listing, not an article
@@ -63,7 +64,9 @@ def extract_article(html: str, url: str | None = None, source: Source | None = N
     if not html or not html.strip():
         return _not_article("empty page")
     try:
-        tree = lxml.html.fromstring(html)
+        # lxml refuses a str that declares its own encoding (XHTML's <?xml ...?>);
+        # the text is already decoded, so the declaration is dropped.
+        tree = lxml.html.fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (lxml.etree.ParserError, ValueError) as exc:
         return _not_article(f"unparsable HTML: {exc}")
     if tree is None or not isinstance(tree.tag, str):
@@ -75,43 +78,56 @@ def extract_article(html: str, url: str | None = None, source: Source | None = N
     # Dates are read before boilerplate is removed: the dateline may sit in a "meta" block.
     dates = find_page_dates(tree, url, languages=languages or DEFAULT_LANGUAGES, timezone=tz,
                             fetched_at=fetched_at, title=title)
+    published_at, published_from, modified_at = _publication(dates, hints, languages, tz,
+                                                             fetched_at)
     _drop_boilerplate(tree)
     link_texts = {" ".join(a.text_content().split()) for a in tree.iter("a")}
     doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False,
                                       include_comments=False, include_tables=True)
     text = _clean_text(doc.text if doc is not None else "", title, languages, tz, fetched_at)
+    text = _drop_trailing_links(text, link_texts)
+    reason = None
     if len(text) < MIN_TEXT_CHARS:
-        return _not_article(f"too little text ({len(text)} characters)", title)
-    if not title or len(title) < MIN_TITLE_CHARS:
-        return _not_article("no title", title)
-    if _link_share(text, link_texts) > MAX_LINK_SHARE:
-        return _not_article("a page of links (listing or index), not an article", title)
-
-    # Priority: page metadata, feed, the article's dateline, news sitemap, URL, lastmod.
-    hint_values = _hint_dates(hints, languages, tz, fetched_at)
-    found = dict((origin, value) for value, origin in reversed(dates.candidates))
-    candidates: list[tuple[str, str]] = []
-    if "metadata" in found:
-        candidates.append((found["metadata"], "metadata"))
-    candidates += [(v, o) for v, o, kind in hint_values if kind == "published" and o == "feed"]
-    if "page" in found:
-        candidates.append((found["page"], "page"))
-    candidates += [(v, o) for v, o, kind in hint_values
-                   if kind == "published" and o == "sitemap"]
-    if "url" in found:
-        candidates.append((found["url"], "url"))
-    candidates += [(v, o) for v, o, kind in hint_values if kind == "updated" and o == "sitemap"]
-    published_at, published_from = choose_date(candidates)
-    if published_at and tz:
-        published_at = _in_publisher_zone(published_at, tz)
-    modified_at = dates.modified_at or next(
-        (v for v, o, kind in hint_values if kind == "updated" and o == "feed"), None)
+        reason = f"too little text ({len(text)} characters)"
+    elif not title or len(title) < MIN_TITLE_CHARS:
+        reason = "no title"
+    elif _link_share(text, link_texts) > MAX_LINK_SHARE:
+        reason = "a page of links (listing or index), not an article"
+    if reason:
+        # Not stored, but the page's date is still its own (and still measured).
+        return replace(_not_article(reason, title), published_at=published_at,
+                       published_from=published_from)
 
     author = meta.get("author")
     language = detect_language(text, languages)
     return Page(title=title, text=text, author=author, language=language,
                 published_at=published_at, published_from=published_from,
                 modified_at=modified_at, canonical_url=canonical)
+
+
+def _publication(dates: PageDates, hints: Sequence[DateHint], languages: Sequence[str],
+                 tz: str | None, fetched_at: datetime | None
+                 ) -> tuple[str | None, str | None, str | None]:
+    """Published date (and where it came from) and modified date, from page and hints.
+
+    Priority: what the page says first (its dateline, or its metadata when that ranks
+    first), then the feed, the rest of the page, the news sitemap, the URL, lastmod.
+    """
+    hint_values = _hint_dates(hints, languages, tz, fetched_at)
+    on_page = [(v, o) for v, o in dates.candidates if o != "url"]
+    candidates = on_page[:1]
+    candidates += [(v, o) for v, o, kind in hint_values if kind == "published" and o == "feed"]
+    candidates += on_page[1:]
+    candidates += [(v, o) for v, o, kind in hint_values
+                   if kind == "published" and o == "sitemap"]
+    candidates += [(v, o) for v, o in dates.candidates if o == "url"]
+    candidates += [(v, o) for v, o, kind in hint_values if kind == "updated" and o == "sitemap"]
+    published_at, published_from = choose_date(candidates)
+    if published_at and tz:
+        published_at = _in_publisher_zone(published_at, tz)
+    modified_at = dates.modified_at or next(
+        (v for v, o, kind in hint_values if kind == "updated" and o == "feed"), None)
+    return published_at, published_from, modified_at
 
 
 def choose_date(candidates: Sequence[tuple[str, str]]) -> tuple[str | None, str | None]:
@@ -203,11 +219,36 @@ def _clean_text(text: str, title: str | None = None, languages: Sequence[str] = 
                 tz: str | None = None, fetched_at: datetime | None = None) -> str:
     """Paragraphs separated by blank lines; a leading title or dateline repeat dropped."""
     paragraphs = [" ".join(p.split()) for p in (text or "").split("\n")]
-    paragraphs = [p for p in paragraphs if p]
+    paragraphs = [p for p in paragraphs if p and not _MACHINE_LINE.match(p)
+                  and not _REFERRAL.match(p)]
+    # A long paragraph said twice is the page's copy (mobile/AMP twin, share preview).
+    seen: set[str] = set()
+    paragraphs = [p for p in paragraphs if len(p) < 100 or not (p in seen or seen.add(p))]
     squashed_title = " ".join((title or "").split())
     while paragraphs and (paragraphs[0] == squashed_title
                           or _is_dateline(paragraphs[0], languages, tz, fetched_at)):
         paragraphs.pop(0)
+    return "\n\n".join(paragraphs)
+
+
+# A line that only a machine reads: a bare timestamp or a dash (hidden microdata).
+_MACHINE_LINE = re.compile(r"^(?:\d{4}-\d\d-\d\dT[\d:.+-]+Z?|[^\w]+)$")
+# "Read more: <another story>", "Читайте также: ...": a pointer to another article.
+_REFERRAL = re.compile(r"^(?:read more|related|see also|more on this|читайте также|"
+                       r"читайте також|смотрите также|дивіться також|по теме|на тему)\b.{0,160}$",
+                       re.IGNORECASE)
+
+
+def _drop_trailing_links(text: str, link_texts: set[str]) -> str:
+    """The text without the run of link-only paragraphs at its end ("more stories")."""
+    paragraphs = text.split("\n\n")
+    long_links = [t for t in link_texts if len(t) >= 15]
+    while len(paragraphs) > 1:
+        last = paragraphs[-1].lstrip("-–—•· ")
+        linked = sum(len(t) for t in long_links if t in last)
+        if len(last) > 300 or linked < 0.7 * len(last):
+            break
+        paragraphs.pop()
     return "\n\n".join(paragraphs)
 
 
@@ -233,14 +274,18 @@ def _is_dateline(paragraph: str, languages: Sequence[str], tz: str | None,
 
 
 # Share bars, social buttons and subscription boxes: never article text.
-_BOILERPLATE = re.compile(r"(?:^|[\s_-])(?:share|sharing|social|socials|subscribe|"
-                          r"likes|print-?version)(?:$|[\s_-])", re.IGNORECASE)
+_BOILERPLATE = re.compile(r"(?:^|[\s_-])(?:share|sharing|social|socials|subscribe|newsletter|"
+                          r"signup|likes|print-?version)(?:$|[\s_-])", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
 def _drop_boilerplate(tree: lxml.html.HtmlElement) -> None:
     doomed = [el for el in tree.iter() if isinstance(el.tag, str)
-              and _BOILERPLATE.search(f"{el.get('class') or ''} {el.get('id') or ''}")
-              and len(el.text_content()) < 400]
+              and ((_BOILERPLATE.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+                    and len(el.text_content()) < 400)
+                   or ((el.get("hidden") is not None
+                        or _HIDDEN_STYLE.search(el.get("style") or ""))
+                       and len(el.text_content()) < 1000))]    # not a JS-revealed body
     for el in doomed:
         parent = el.getparent()
         if parent is not None:

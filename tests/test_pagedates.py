@@ -42,14 +42,29 @@ def bare(html: str, url: str | None = None, title: str | None = TITLE,
 
 
 # -- metadata -------------------------------------------------------------------------
-def test_json_ld_wins_over_the_dateline():
-    head = ('<script type="application/ld+json">{"@context": "https://schema.org", '
-            '"@graph": [{"@type": "WebSite", "datePublished": "2001-01-01"}, '
-            '{"@type": "NewsArticle", "datePublished": "2026-11-20T14:30:00+04:00", '
-            '"dateModified": "2026-11-21T08:00:00+04:00"}]}</script>')
-    found = page(f"<h1>{TITLE}</h1><div class='date'>19.11.2026</div>{BODY}", head)
+JSON_LD = ('<script type="application/ld+json">{"@context": "https://schema.org", '
+           '"@graph": [{"@type": "WebSite", "datePublished": "2001-01-01"}, '
+           '{"@type": "NewsArticle", "datePublished": "2026-11-20T14:30:00+04:00", '
+           '"dateModified": "2026-11-21T08:00:00+04:00"}]}</script>')
+
+
+def test_json_ld_gives_the_article_nodes_dates():
+    found = page(f"<h1>{TITLE}</h1>{BODY}", JSON_LD)
     assert (found.published_at, found.published_from, found.modified_at) == (
         "2026-11-20T14:30:00+04:00", "metadata", "2026-11-21T08:00:00+04:00")
+
+
+def test_the_dateline_readers_see_wins_over_metadata_that_disagrees():
+    found = page(f"<h1>{TITLE}</h1><div class='date'>19.11.2026</div>{BODY}", JSON_LD)
+    assert (found.published_at, found.published_from) == ("2026-11-19", "page")
+    assert found.candidates[1] == ("2026-11-20T14:30:00+04:00", "metadata")
+
+
+def test_metadata_settles_a_day_month_transposed_dateline():
+    head = '<meta property="article:published_time" content="2021-11-01T05:00:14+01:00">'
+    found = page(f"<h1>{TITLE}</h1><div class='date'>11.01.2021</div>{BODY}", head)
+    assert (found.published_at, found.published_from) == ("2021-11-01T05:00:14+01:00",
+                                                          "metadata")
 
 
 def test_json_ld_list_prefers_the_article_to_the_web_page_and_skips_item_lists():
@@ -95,12 +110,12 @@ def test_modified_date_alone_is_no_publication_date():
     assert found == PageDates(None, None, "2026-11-22T09:00:00+04:00")
 
 
-def test_utc_metadata_keeps_the_local_dateline_as_a_candidate():
+def test_local_dateline_comes_before_the_same_moment_in_utc_metadata():
     head = '<meta property="article:published_time" content="2026-11-20T21:30:00+00:00">'
     found = page(f"<h1>{TITLE}</h1><div class='date'>21.11.2026 01:30</div>{BODY}", head)
-    assert found.published_at == "2026-11-20T21:30:00+00:00"
-    assert found.candidates == (("2026-11-20T21:30:00+00:00", "metadata"),
-                                ("2026-11-21T01:30:00+04:00", "page"))
+    assert found.published_at == "2026-11-21T01:30:00+04:00"
+    assert found.candidates == (("2026-11-21T01:30:00+04:00", "page"),
+                                ("2026-11-20T21:30:00+00:00", "metadata"))
 
 
 # -- the dateline near the title ------------------------------------------------------
