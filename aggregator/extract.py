@@ -114,13 +114,15 @@ def _publication(dates: PageDates, hints: Sequence[DateHint], languages: Sequenc
     first), then the feed, the rest of the page, the news sitemap, the URL, lastmod.
     """
     hint_values = _hint_dates(hints, languages, tz, fetched_at)
-    on_page = [(v, o) for v, o in dates.candidates if o != "url"]
+    on_page = [(v, o) for v, o in dates.candidates if o in ("page", "metadata")]
     candidates = on_page[:1]
     candidates += [(v, o) for v, o, kind in hint_values if kind == "published" and o == "feed"]
     candidates += on_page[1:]
     candidates += [(v, o) for v, o, kind in hint_values
                    if kind == "published" and o == "sitemap"]
-    candidates += [(v, o) for v, o in dates.candidates if o == "url"]
+    # htmldate's markup find is a guess checked against chrome: after every stated date.
+    candidates += [(v, "page" if o == "markup" else o) for v, o in dates.candidates
+                   if o in ("url", "markup")]
     candidates += [(v, o) for v, o, kind in hint_values if kind == "updated" and o == "sitemap"]
     published_at, published_from = choose_date(candidates)
     if published_at and tz:

@@ -34,6 +34,10 @@ def detect_language(text: str, allowed: Sequence[str] = ()) -> str | None:
         scores["uk"] = cyrillic * uk / total
         scores["ru"] = cyrillic * ru / total if uk + ru else float(cyrillic)
     if allowed:
+        if cyrillic and "uk" not in allowed:    # a source that declares only one of the
+            scores["ru"] = float(cyrillic)      # two: its Cyrillic text is that one
+        if cyrillic and "ru" not in allowed:
+            scores["uk"] = float(cyrillic)
         scores = {lang: scores.get(lang, 0.0) for lang in allowed}
     best = max(scores, key=scores.get)
     return best if scores[best] > 0 or len(scores) == 1 else None

@@ -49,7 +49,7 @@ class PageDates:
     """What the page says about its own article's dates."""
 
     published_at: str | None = None
-    published_from: str | None = None   # "metadata" | "page" | "url"
+    published_from: str | None = None   # "page" | "metadata" | "url" | "markup" (htmldate)
     modified_at: str | None = None
     # Every publication date found, best first, as (value, origin): lets the caller
     # weigh a UTC metadata timestamp against the local day of the dateline or URL.

@@ -109,3 +109,54 @@ def test_choose_date():
         ("2026-11-20T10:00:00+03:00", "page")
     assert choose_date([("2026-11-20", "page"), ("2026-11-21T10:00:00+03:00", "sitemap")]) == \
         ("2026-11-20", "page")
+
+
+# -- what is not article text ----------------------------------------------------------
+LEAD = ("Рабочая группа областного правительства обсудила перевод муниципальных услуг в "
+        "электронный вид и сроки запуска новых сервисов для жителей районов. ")
+OTHER = ("Участники встречи договорились подготовить единый перечень услуг, которые будут "
+         "доступны через региональный портал уже в начале следующего года. ")
+
+
+def article_html(body: str, head: str = "") -> str:
+    return (f"<html><head><title>Цифровые услуги</title>{head}</head><body><article>"
+            f"<h1>Цифровые услуги</h1>{body}</article></body></html>")
+
+
+def test_hidden_microdata_and_repeated_copies_are_not_text():
+    body = (f"<p>{LEAD}</p><p>{OTHER}</p>"
+            "<div style='display: none'><span>2026-11-20T10:00:00+03:00</span>"
+            "<span>https://gov.example/logo.png</span></div>"
+            f"<div class='amp-copy'><p>{LEAD}</p></div><p>-</p>")
+    page = extract_article(article_html(body), BASE + "/n/1")
+    assert page.text == f"{LEAD.strip()}\n\n{OTHER.strip()}"
+
+
+def test_trailing_links_to_other_stories_and_referral_lines_are_not_text():
+    body = (f"<p>{LEAD}</p><p>Читайте также: <a href='/n/7'>Итоги конкурса цифровых "
+            f"проектов</a></p><p>{OTHER}</p><ul>"
+            "<li><a href='/n/8'>В области открыли новую школу искусств</a></li>"
+            "<li><a href='/n/9'>Глава региона встретился с аграриями района</a></li></ul>")
+    page = extract_article(article_html(body), BASE + "/n/1")
+    assert page.text == f"{LEAD.strip()}\n\n{OTHER.strip()}"
+
+
+def test_a_page_that_is_no_article_still_reports_its_own_date():
+    page = extract_article(article_html("<div class='date'>20.11.2026</div><p>Коротко.</p>"),
+                           BASE + "/n/1")
+    assert not page.is_article and page.published_at == "2026-11-20"
+
+
+def test_xhtml_with_an_xml_declaration_is_read():
+    html = '<?xml version="1.0" encoding="iso-8859-1"?>\n' + article_html(f"<p>{LEAD}</p>" * 2)
+    assert extract_article(html, BASE + "/n/1").title == "Цифровые услуги"
+
+
+def test_a_date_only_htmldate_finds_is_kept_outside_chrome_and_dropped_inside_it():
+    post = (f"<p>{LEAD}</p><p>{OTHER}</p><div class='post-footer'>Dieser Artikel wurde "
+            "am 14. Dezember 2015 um 14:48 von Max Mustermann veröffentlicht.</div>")
+    clock = (f"<p>{LEAD}</p><p>{OTHER}</p></article><aside class='sidebar'><p>Новости</p>"
+             "<span class='date'>14.12.2015</span><article>")
+    found = extract_article(article_html(post), BASE + "/n/1")
+    assert (found.published_at, found.published_from) == ("2015-12-14", "page")
+    assert extract_article(article_html(clock), BASE + "/n/1").published_at is None
