@@ -223,9 +223,7 @@ def _clean_text(text: str, title: str | None = None, languages: Sequence[str] = 
     paragraphs = [" ".join(p.split()) for p in (text or "").split("\n")]
     paragraphs = [p for p in paragraphs if p and not _MACHINE_LINE.match(p)
                   and not _REFERRAL.match(p)]
-    # A long paragraph said twice is the page's copy (mobile/AMP twin, share preview).
-    seen: set[str] = set()
-    paragraphs = [p for p in paragraphs if len(p) < 100 or not (p in seen or seen.add(p))]
+    paragraphs = _without_copied_blocks(paragraphs)
     squashed_title = " ".join((title or "").split())
     while paragraphs and (paragraphs[0] == squashed_title
                           or _is_dateline(paragraphs[0], languages, tz, fetched_at)):
@@ -239,6 +237,27 @@ _MACHINE_LINE = re.compile(r"^(?:\d{4}-\d\d-\d\dT[\d:.+-]+Z?|[^\w]+)$")
 _REFERRAL = re.compile(r"^(?:read more|related|see also|more on this|читайте также|"
                        r"читайте також|смотрите также|дивіться також|по теме|на тему)\b.{0,160}$",
                        re.IGNORECASE)
+
+
+def _without_copied_blocks(paragraphs: list[str]) -> list[str]:
+    """Paragraphs minus the page's second copies of a block (mobile/AMP twins, previews).
+
+    A copy is a run of two or more paragraphs seen earlier in the same order, or one
+    long paragraph seen before; a short one said twice (an interview's recurring
+    question) is the author's.
+    """
+    seen: set[str] = set()
+    first_at: dict[tuple[str, str], int] = {}
+    for i in range(len(paragraphs) - 1):
+        first_at.setdefault((paragraphs[i], paragraphs[i + 1]), i)
+    kept = []
+    for i, paragraph in enumerate(paragraphs):
+        after = i + 1 < len(paragraphs) and first_at[(paragraph, paragraphs[i + 1])] < i
+        before = i > 0 and first_at[(paragraphs[i - 1], paragraph)] < i - 1
+        if not (after or before or (len(paragraph) >= 200 and paragraph in seen)):
+            kept.append(paragraph)
+        seen.add(paragraph)
+    return kept
 
 
 def _drop_trailing_links(text: str, link_texts: set[str]) -> str:

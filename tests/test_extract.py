@@ -127,7 +127,7 @@ def test_hidden_microdata_and_repeated_copies_are_not_text():
     body = (f"<p>{LEAD}</p><p>{OTHER}</p>"
             "<div style='display: none'><span>2026-11-20T10:00:00+03:00</span>"
             "<span>https://gov.example/logo.png</span></div>"
-            f"<div class='amp-copy'><p>{LEAD}</p></div><p>-</p>")
+            f"<div class='amp-copy'><p>{LEAD}</p><p>{OTHER}</p></div><p>-</p>")
     page = extract_article(article_html(body), BASE + "/n/1")
     assert page.text == f"{LEAD.strip()}\n\n{OTHER.strip()}"
 
