@@ -235,8 +235,8 @@ def _clean_text(text: str, title: str | None = None, languages: Sequence[str] = 
 _MACHINE_LINE = re.compile(r"^(?:\d{4}-\d\d-\d\dT[\d:.+-]+Z?|[^\w]+)$")
 # "Read more: <another story>", "Читайте также: ...": a pointer to another article.
 _REFERRAL = re.compile(r"^(?:read more|related|see also|more on this|читайте также|"
-                       r"читайте також|смотрите также|дивіться також|по теме|на тему)\b.{0,160}$",
-                       re.IGNORECASE)
+                       r"читайте також|смотрите также|дивіться також|по теме|на тему)"
+                       r"\s*[:—–-].{0,160}$", re.IGNORECASE)
 
 
 def _without_copied_blocks(paragraphs: list[str]) -> list[str]:
