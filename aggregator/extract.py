@@ -266,8 +266,7 @@ def _drop_trailing_links(text: str, link_texts: set[str]) -> str:
     long_links = [t for t in link_texts if len(t) >= 15]
     while len(paragraphs) > 1:
         last = paragraphs[-1].lstrip("-–—•· ")
-        linked = sum(len(t) for t in long_links if t in last)
-        if len(last) > 300 or linked < 0.7 * len(last):
+        if len(last) > 300 or _linked_chars(last, long_links) < 0.7 * len(last):
             break
         paragraphs.pop()
     return "\n\n".join(paragraphs)
@@ -281,8 +280,12 @@ def _link_share(text: str, link_texts: set[str]) -> float:
         if paragraph in link_texts:
             linked += len(paragraph)
         elif len(paragraph) < 600:
-            linked += min(len(paragraph), sum(len(t) for t in long_links if t in paragraph))
+            linked += min(len(paragraph), _linked_chars(paragraph, long_links))
     return linked / max(1, len(text))
+
+
+def _linked_chars(paragraph: str, links: list[str]) -> int:
+    return sum(len(t) for t in links if t in paragraph)
 
 
 def _is_dateline(paragraph: str, languages: Sequence[str], tz: str | None,
