@@ -24,9 +24,11 @@ DATELINE_MAX_CHARS = 90            # a dateline is short; longer text is prose c
 PLAIN_MAX_LETTERS, PLAIN_MAX_WORDS = 24, 5   # words beside the date: "Опубликовано:", a name
 NAMED_MAX_LETTERS, NAMED_MAX_WORDS = 60, 8   # more in an element named "date", "meta", "info"
 NEAR_LEVELS = 6                    # the title, its parent, ...: how far up the dateline is sought
+CLOSE_LEVELS = 4                   # the title's siblings and its parent's: its own header
 NEAR_SIBLINGS = 3                  # siblings looked at on each side, at each level
 NEAR_SUBTREE = 80                  # elements looked at inside one sibling
 WRAPPER_MIN_CHARS, WRAPPER_SHARE = 1500, 0.5   # a block this big holds the page, not chrome
+HEADLINE_MIN_CHARS, HEADLINE_MIN_WORDS = 20, 3   # a link this long is another text's title
 SOFT_NEAR_CHARS = 160              # a "footer"-named row beside the title this short is a byline
 
 # Page chrome. Hard chrome (menus, clocks, sidebars, related lists, comments, history
@@ -35,7 +37,7 @@ SOFT_NEAR_CHARS = 160              # a "footer"-named row beside the title this 
 # inside <article> that is no titled list, a <header> holding the title, a
 # "header"/"footer"-named row right beside the title.
 _HARD_TAGS = {"nav", "noscript", "script", "style", "select", "button", "iframe", "template",
-              "textarea", "option"}
+              "textarea", "option", "blockquote"}     # a quoted or embedded post has its own date
 _SOFT_TAGS = {"aside", "footer", "header"}
 _CONTAINER_TAGS = {"article", "main", "body", "html"}
 _BLOCK_TAGS = {"div", "section", "ul", "ol", "li", "p", "table", "tr", "td", "dl", "aside",
@@ -61,8 +63,9 @@ _HISTORY_TEXT = re.compile(r"в этот день|цього дня|у цей д
 _TODAY_START = re.compile(r"^(?:сегодня|сьогодні|today|сейчас|зараз|now)\b", re.IGNORECASE)
 _UPDATED = re.compile(r"обновлен|оновлен|изменен|змінен|отредакт|відредаг|updated|modified|"
                       r"edited|last update|reviewed|revised", re.IGNORECASE)
-_MODIFIED_NAMES = re.compile(r"modif|changed|reviewed|last-?update|(?:^|\s)updated(?:$|\s)",
+_MODIFIED_NAMES = re.compile(r"modif|changed|reviewed|last-?update|(?:^|[\s_-])updated(?:$|[\s_-])",
                              re.IGNORECASE)
+_PUBLISHED_NAMES = re.compile(r"publish|posted", re.IGNORECASE)
 _DATE_NAMES = re.compile(r"date|time|publish|posted|pubdate|meta|info|byline|дата",
                          re.IGNORECASE)
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -96,11 +99,11 @@ class DatelineScan:
         """The article's own date: beside its title first, then in the main content."""
         seen: set = set()
         if self.heading is not None:
-            for item in self._near_title():
+            for level, item in self._near_title():
                 if isinstance(item, str):
                     value = self._text_date(item, named=False)
                 else:
-                    value = self._date_in(item, seen)
+                    value = self._date_in(item, seen, close=level < CLOSE_LEVELS)
                 if value:
                     return value
         for el in self._content_candidates():
@@ -147,28 +150,34 @@ class DatelineScan:
                         or _DATE_NAMES.search(f"{names} {el.get('itemprop') or ''}"):
                     yield el
 
-    def _near_title(self) -> Iterator[object]:
+    def _near_title(self) -> Iterator[tuple[int, object]]:
         """The title's tail text, then its siblings, then its ancestors' siblings."""
         node = self.heading
-        yield node.tail or ""
+        yield 0, node.tail or ""
         for level in range(NEAR_LEVELS):
             parent = node.getparent()
             if parent is None or node.tag in ("body", "html"):
                 return
             if level == 0:
-                yield parent.text or ""
+                yield 0, parent.text or ""
             for sibling in _siblings_by_distance(node):
-                yield sibling
+                yield level, sibling
                 if level == 0:
-                    yield sibling.tail or ""
+                    yield 0, sibling.tail or ""
             node = parent
 
-    def _date_in(self, root: lxml.html.HtmlElement, seen: set) -> str | None:
-        """The first dateline inside one block, skipping chrome and prose."""
+    def _date_in(self, root: lxml.html.HtmlElement, seen: set, close: bool) -> str | None:
+        """The first dateline inside one block, skipping chrome and prose.
+
+        A block right beside the title (``close``) is the article's header whatever its
+        class says ("header-date", "meta-share-group", "widget"): only what is never a
+        dateline's home (menus, comments, lists of other news, clocks) is skipped.
+        """
         stack, looked = [root], 0
         while stack and looked < NEAR_SUBTREE:
             el = stack.pop()
-            if not isinstance(el.tag, str) or el in seen or self.is_chrome(el):
+            if not isinstance(el.tag, str) or el in seen or (
+                    _never_dateline(el) if close else self.is_chrome(el)):
                 continue
             seen.add(el)
             looked += 1
@@ -238,15 +247,17 @@ class DatelineScan:
             if parent in self.heading_line:
                 return False
             if self._has_headline(child):
+                kind = _first_class(child)
                 alike = [c for c in parent if c is not child and c.tag == child.tag
-                         and self._has_headline(c)]
+                         and _first_class(c) == kind and self._has_headline(c)]
                 if alike:
                     return True
             child = parent
         return False
 
     def _has_headline(self, el: lxml.html.HtmlElement) -> bool:
-        return any(len(" ".join(a.text_content().split())) >= 20 for a in el.iter("a")
+        """Whether the element links to another text by its title (not a date, not a name)."""
+        return any(_is_headline(" ".join(a.text_content().split())) for a in el.iter("a")
                    if a not in self.heading_line and self.heading not in a.iterancestors())
 
     def is_chrome(self, el: lxml.html.HtmlElement, hard_only: bool = False) -> bool:
@@ -331,6 +342,12 @@ class DatelineScan:
         return self._order.get(node, -1) > self._order.get(self.heading, 0)
 
 
+def _is_headline(text: str) -> bool:
+    """A headline is a phrase: a linked date ("20 janvier 2020") or name is not one."""
+    return len(text) >= HEADLINE_MIN_CHARS and \
+        sum(len(word) > 1 for word in _WORDS.findall(text)) >= HEADLINE_MIN_WORDS
+
+
 def _title_heading(tree: lxml.html.HtmlElement, title: str | None,
                    scan: DatelineScan) -> lxml.html.HtmlElement | None:
     """The heading that carries the article's title.
@@ -397,10 +414,25 @@ def _is_modified(el: lxml.html.HtmlElement) -> bool:
     """An element that states when the article changed, not when it appeared."""
     if el.get("itemprop") == "dateModified":
         return True
+    # Each element speaks for itself: hAtom's "entry-date published updated" is the
+    # publication date never modified since, but "updated-on" around a "published" <time>
+    # shows the change. The post's "status-publish" class two levels up says nothing.
     parent = el.getparent()
-    names = f"{_names(el)} {_names(parent) if parent is not None else ''}"
-    # hAtom: "entry-date published updated" is the publication date, never modified since.
-    return bool(_MODIFIED_NAMES.search(names)) and "publish" not in names.lower()
+    return any(_MODIFIED_NAMES.search(names) and not _PUBLISHED_NAMES.search(names)
+               for names in (_names(el), _names(parent) if parent is not None else ""))
+
+
+def _never_dateline(el: lxml.html.HtmlElement) -> bool:
+    """Chrome that is chrome wherever it sits, even beside the title."""
+    names = _names(el)
+    return el.tag in _HARD_TAGS or (el.get("role") or "").lower() in _HARD_ROLES \
+        or bool(names and _NEVER_WRAPPER.search(names))
+
+
+def _first_class(el: lxml.html.HtmlElement) -> str:
+    """What makes items of one list alike: "item item-2" and "item item-3" are both "item"."""
+    classes = (el.get("class") or "").split()
+    return classes[0] if classes else ""
 
 
 def _names(el: lxml.html.HtmlElement) -> str:
