@@ -99,11 +99,13 @@ class DatelineScan:
         """The article's own date: beside its title first, then in the main content."""
         seen: set = set()
         if self.heading is not None:
+            close_parents = self._close_parents()
             for level, item in self._near_title():
                 if isinstance(item, str):
                     value = self._text_date(item, named=False)
                 else:
-                    value = self._date_in(item, seen, close=level < CLOSE_LEVELS)
+                    value = self._date_in(item, seen,
+                                          close=item.getparent() in close_parents)
                 if value:
                     return value
         for el in self._content_candidates():
@@ -166,6 +168,20 @@ class DatelineScan:
                     yield 0, sibling.tail or ""
             node = parent
 
+    def _close_parents(self) -> set:
+        """The title's ancestors whose other children form the article's own header.
+
+        Up to CLOSE_LEVELS levels, and never beyond the article's container
+        (<article>, <main>, articleBody) nor at <body>, where the site's header is.
+        """
+        line = [a for a in self.heading.iterancestors()][:CLOSE_LEVELS]
+        for i, node in enumerate(line):
+            if node.tag in ("article", "main") or node.get("itemprop") == "articleBody" \
+                    or node.get("role") == "main":
+                line = line[:i + 1]
+                break
+        return {node for node in line if node.tag not in ("body", "html")}
+
     def _date_in(self, root: lxml.html.HtmlElement, seen: set, close: bool) -> str | None:
         """The first dateline inside one block, skipping chrome and prose.
 
@@ -177,7 +193,7 @@ class DatelineScan:
         while stack and looked < NEAR_SUBTREE:
             el = stack.pop()
             if not isinstance(el.tag, str) or el in seen or (
-                    _never_dateline(el) if close else self.is_chrome(el)):
+                    self._close_chrome(el) if close else self.is_chrome(el)):
                 continue
             seen.add(el)
             looked += 1
@@ -186,6 +202,18 @@ class DatelineScan:
                 return value
             stack.extend(reversed([c for c in el if isinstance(c.tag, str)]))
         return None
+
+    def _close_chrome(self, el: lxml.html.HtmlElement) -> bool:
+        """Chrome beside the title: told by tag and role; of names only the never-wrappers."""
+        names = _names(el)
+        role = (el.get("role") or "").lower()
+        if el.tag in _HARD_TAGS or role in _HARD_ROLES \
+                or bool(names and _NEVER_WRAPPER.search(names)) \
+                or (el.tag in _BLOCK_TAGS and _HISTORY_TEXT.match(_leading_text(el))):
+            return True
+        if el.tag in _SOFT_TAGS or role in _SOFT_ROLES:
+            return not self._soft_is_article(el)
+        return False
 
     def _date_of(self, el: lxml.html.HtmlElement) -> str | None:
         """The date this element states as a dateline, if it is one."""
@@ -420,13 +448,6 @@ def _is_modified(el: lxml.html.HtmlElement) -> bool:
     parent = el.getparent()
     return any(_MODIFIED_NAMES.search(names) and not _PUBLISHED_NAMES.search(names)
                for names in (_names(el), _names(parent) if parent is not None else ""))
-
-
-def _never_dateline(el: lxml.html.HtmlElement) -> bool:
-    """Chrome that is chrome wherever it sits, even beside the title."""
-    names = _names(el)
-    return el.tag in _HARD_TAGS or (el.get("role") or "").lower() in _HARD_ROLES \
-        or bool(names and _NEVER_WRAPPER.search(names))
 
 
 def _first_class(el: lxml.html.HtmlElement) -> str:
