@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import timezone as dt_timezone
 
 import htmldate
 import lxml.html
@@ -31,7 +32,9 @@ from aggregator.dates import FoundDate, date_from_url, find_date
 _ARTICLE_TYPES = {"Article", "NewsArticle", "BlogPosting", "ReportageNews", "Report",
                   "AnalysisNewsArticle", "OpinionNewsArticle", "BackgroundNewsArticle",
                   "ReviewNewsArticle", "LiveBlogPosting", "SocialMediaPosting", "TechArticle",
-                  "ScholarlyArticle", "PressRelease"}
+                  "ScholarlyArticle", "PressRelease",
+                  # The page's own main work, though not news: its date is the page's.
+                  "Recipe", "HowTo", "DiscussionForumPosting", "Question", "Review"}
 _PAGE_TYPES = {"WebPage", "ItemPage", "AboutPage", "CreativeWork", ""}
 _PUBLISHED_META = ("article:published_time", "og:published_time", "og:article:published_time",
                    "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
@@ -146,16 +149,46 @@ def _metadata_dates(tree: lxml.html.HtmlElement, parse: Parse,
 
 def _best(candidates: list[tuple[int, str | None]], parse: Parse) -> str | None:
     for _, raw in sorted((c for c in candidates if c[1]), key=lambda c: c[0]):
-        value = parse(raw)
+        value = parse(_field_value(raw))
         if value:
             return value
     return None
+
+
+_BASIC_ISO = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})?)?(Z|[+-]\d{2}:?\d{2})?")
+_EPOCH = re.compile(r"1\d{9}(?:\.\d+)?")
+
+
+def _field_value(raw: str) -> str:
+    """A metadata field's date in the extended ISO form the date reader knows.
+
+    A field named as a date may hold ISO 8601's basic form (``20201123T11:02:35Z``,
+    ``20231102``) or a Unix time; in free text such digits are no date.
+    """
+    raw = raw.strip()
+    basic = _BASIC_ISO.fullmatch(raw.replace(":", "") if "T" in raw else raw)
+    if basic:
+        y, m, d, hh, mm, ss, zone = basic.groups()
+        day = f"{y}-{m}-{d}"
+        if hh is None:
+            return day
+        return f"{day}T{hh}:{mm}:{ss or '00'}{_colon_zone(zone)}"
+    if _EPOCH.fullmatch(raw):
+        return datetime.fromtimestamp(float(raw), tz=dt_timezone.utc).isoformat()
+    return raw
+
+
+def _colon_zone(zone: str | None) -> str:
+    if not zone or zone == "Z":
+        return zone or ""
+    return zone if ":" in zone else f"{zone[:3]}:{zone[3:]}"
 
 
 def _json_ld_rank(kind: object) -> int | None:
     """Articles first, then web pages; None for what is not the page's own text."""
     kinds = [str(k) for k in kind] if isinstance(kind, list) else [str(kind)]
     kinds = [k.rsplit("/", 1)[-1].rsplit(":", 1)[-1] for k in kinds] or [""]
+    kinds = [k[:1].upper() + k[1:] for k in kinds]          # "article" is seen too
     if any(k in _ARTICLE_TYPES or k.endswith("Article") for k in kinds):
         return 0
     if any(k in _PAGE_TYPES for k in kinds):

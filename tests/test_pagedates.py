@@ -82,6 +82,24 @@ def test_broken_json_ld_still_gives_its_date():
     assert page(f"<h1>{TITLE}</h1>{BODY}", head).published_at == "2026-11-20T10:00:00+03:00"
 
 
+@pytest.mark.parametrize(("field", "expected"), [
+    ("20201123T11:02:35Z", "2020-11-23T11:02:35"),     # ISO 8601 basic form
+    ("20201123", "2020-11-23"),
+    ("1606129355", "2020-11-23T11:02:35"),             # Unix time
+])
+def test_metadata_date_fields_in_other_forms(field, expected):
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", '
+            f'"datePublished": "{field}"}}</script>')
+    assert page(f"<h1>{TITLE}</h1>{BODY}", head).published_at.startswith(expected)
+
+
+@pytest.mark.parametrize("kind", ["Recipe", "HowTo", "DiscussionForumPosting", "article"])
+def test_json_ld_for_the_pages_own_work_that_is_not_news(kind):
+    head = ('<script type="application/ld+json">{"@type": "%s", '
+            '"datePublished": "2026-11-20T14:30:00+04:00"}</script>' % kind)
+    assert page(f"<h1>{TITLE}</h1>{BODY}", head).published_from == "metadata"
+
+
 @pytest.mark.parametrize("head", [
     '<meta property="article:published_time" content="2026-11-20T14:30:00+04:00">',
     '<meta property="og:published_time" content="2026-11-20T14:30:00+04:00">',
@@ -172,6 +190,56 @@ def test_the_update_date_is_not_the_publication_date():
                  f"</time><time class='entry-date published' datetime='2026-11-20'>20.11.2026"
                  f"</time>{BODY}")
     assert found.published_at == "2026-11-20"
+
+
+UPDATE_MARKS = {
+    "an 'updated-on' wrapper around a 'published' time": (
+        "<span class='updated-on'><time class='entry-date published' datetime='2026-11-22'>"
+        "22.11.2026</time></span>"),
+    "an 'updated_at' block": "<div class='updated_at'><time>22.11.2026</time></div>",
+    "an 'updated' class in a WordPress post marked 'status-publish'": (
+        "<span class='updated rich-snippet'>2026-11-22T10:00:00+04:00</span>"),
+}
+
+
+@pytest.mark.parametrize("mark", UPDATE_MARKS.values(), ids=UPDATE_MARKS)
+def test_a_date_named_as_the_change_defers_to_the_published_metadata(mark):
+    head = '<meta property="article:published_time" content="2026-11-20T14:30:00+04:00">'
+    found = page(f"<article class='post type-post status-publish'><h1>{TITLE}</h1>{mark}"
+                 f"{BODY}</article>", head)
+    assert (found.published_at, found.published_from) == ("2026-11-20T14:30:00+04:00",
+                                                            "metadata")
+
+
+def test_an_embedded_post_beside_the_title_keeps_its_date():
+    head = '<meta property="article:published_time" content="2026-11-20T14:30:00+04:00">'
+    embed = ("<blockquote class='instagram-media'><p>Пост губернатора</p>"
+             "<p><time datetime='2026-04-21T10:00:00+00:00'>21 апреля 2026</time></p>"
+             "</blockquote>")
+    found = page(f"<h1>{TITLE}</h1>{embed}{BODY}", head)
+    assert found.published_from == "metadata"
+
+
+def test_beside_the_title_a_chrome_like_class_does_not_hide_the_dateline():
+    found = page(f"<article><h1>{TITLE}</h1><div class='meta-share-group'><p class="
+                 f"'publish-info'><time datetime='2026-11-20T14:30:00+04:00'>20 ноября</time>"
+                 f"</p><a href='#'>Поделиться</a></div>{BODY}</article>")
+    assert (found.published_at, found.published_from) == ("2026-11-20T14:30:00+04:00", "page")
+
+
+def test_an_author_box_beside_a_photo_credit_is_no_list_of_headlines():
+    found = page(f"<article><h1>{TITLE}</h1><div class='row'><div class='author vcard'>"
+                 "<a href='/a/1'>Пресс-служба правительства области</a> <a href='/t/1'>"
+                 "Цифровое развитие региона</a> <time>20.11.2026</time></div>"
+                 "<div class='picture'><a href='/i/1.jpg'>Увеличить фото пресс-службы "
+                 f"области</a></div></div>{BODY}</article>")
+    assert found.published_at == "2026-11-20"
+
+
+def test_a_date_in_one_item_of_a_list_of_headlines_beside_the_title_is_not_taken():
+    found = page(f"<article><h1>{TITLE}</h1><div class='more'>{HEADLINES}</div>{BODY}"
+                 "</article>")
+    assert found.published_at is None
 
 
 def test_relative_dateline_uses_the_fetch_time():
