@@ -25,6 +25,10 @@ from aggregator.sources import Source
 from aggregator.urls import same_site
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Comments and processing instructions are no text, and left in the tree they split a
+# paragraph's text for trafilatura (its own loader drops them too): 0.56 -> 1.0 recall on
+# a page whose every paragraph held an HTML comment.
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 MIN_TEXT_CHARS = 200        # below this a page is a stub, an error page or a listing
 MIN_TITLE_CHARS = 3
 MAX_LINK_SHARE = 0.5        # above this share of link text a page is a listing, not an article
@@ -66,7 +70,7 @@ def extract_article(html: str, url: str | None = None, source: Source | None = N
     try:
         # lxml refuses a str that declares its own encoding (XHTML's <?xml ...?>);
         # the text is already decoded, so the declaration is dropped.
-        tree = lxml.html.fromstring(_XML_DECLARATION.sub("", html, count=1))
+        tree = lxml.html.fromstring(_XML_DECLARATION.sub("", html, count=1), parser=_PARSER)
     except (lxml.etree.ParserError, ValueError) as exc:
         return _not_article(f"unparsable HTML: {exc}")
     if tree is None or not isinstance(tree.tag, str):
