@@ -68,6 +68,20 @@ _MODIFIED_NAMES = re.compile(r"modif|changed|reviewed|last-?update|(?:^|[\s_-])u
 _PUBLISHED_NAMES = re.compile(r"publish|posted", re.IGNORECASE)
 _DATE_NAMES = re.compile(r"date|time|publish|posted|pubdate|meta|info|byline|дата",
                          re.IGNORECASE)
+# A label that says the date after it is the publication's: "Published:", "Опубликовано".
+_PUBLISHED_LABEL = re.compile(
+    r"(?:date\s+)?(?:published|posted|publication date|date of publication|опубликовано|"
+    r"дата публикации|опубліковано|дата публікації|veröffentlicht|erschienen|"
+    r"erscheinungsdatum|publié|publicado|pubblicato)(?:\s+(?:on|am|le|el|il))?\s*:?",
+    re.IGNORECASE)
+# A label that says the date after it is something else's: a recording, an event, data.
+_OTHER_LABEL = re.compile(r"\b(?:recorded|as of|event date|deadline|valid until|expires|"
+                          r"termin|записано|записан)\b", re.IGNORECASE)
+# "This article was originally published on ...": the page says which date is first.
+_ORIGINALLY = re.compile(r"(?:originally|first) published|впервые опубликован|"
+                         r"вперше опубліковано|ursprünglich (?:veröffentlicht|erschienen)|"
+                         r"erstmals (?:veröffentlicht|erschienen)", re.IGNORECASE)
+ORIGINALLY_MAX_CHARS = 300         # the sentence that says it, not a paragraph of prose
 _WORDS = re.compile(r"[^\W\d_]+")
 _CONTAINER_NAMES = re.compile(r"article|content|post|entry|news|material", re.IGNORECASE)
 
@@ -113,6 +127,59 @@ class DatelineScan:
                 value = self._date_of(el)
                 if value:
                     return value
+        return self.labelled_date()
+
+    def labelled_date(self) -> str | None:
+        """A date outside chrome that a label calls the publication's ("Published: ...").
+
+        The label and the date share an element ("Published March 9, 2026"), or the
+        label is an element of its own and the date is in the next one
+        (``<h4>Published</h4><div>July 8, 2025</div>``).
+        """
+        for el in self.tree.iter(lxml.etree.Element):
+            own = (el.text or "").strip()
+            if not own or el.tag in ("script", "style", "title", "option") \
+                    or not _PUBLISHED_LABEL.match(own):
+                continue
+            text = " ".join(el.text_content().split())
+            label = _PUBLISHED_LABEL.match(text)
+            if label and label.end() == len(text):          # the label alone
+                following = el.getnext()
+                text = " ".join(following.text_content().split()) \
+                    if following is not None else ""
+                label = None
+            # A labelled date in a byline box or an article's <aside> is still the
+            # article's: of chrome only the hard kind (menus, sidebars, lists) is skipped.
+            if not text or len(text) > DATELINE_MAX_CHARS or self.is_chrome(el, hard_only=True):
+                continue
+            rest = text[label.end():] if label else text
+            found = self.find(rest)
+            # The date right after its label: "Posted on <a link to elsewhere>" is no dateline.
+            if found and len(_WORDS.findall(rest[:found.start])) <= 1 \
+                    and not self._in_news_list(el):
+                return _with_stamp_time(found.value, el.getparent() if label is None else el,
+                                        self.find)
+        return None
+
+    def original_date(self) -> str | None:
+        """The date a page says its article was first published on, in so many words.
+
+        Guides and evergreen stories are re-dated on every revision and say so:
+        "This article was originally published on 26 Sep 2019 but has been updated".
+        """
+        body = self.tree.find("body")
+        if body is None or not _ORIGINALLY.search(body.text_content()):
+            return None
+        for el in body.iter(lxml.etree.Element):
+            if el.tag in ("script", "style") or not any(
+                    t and _ORIGINALLY.search(t) for t in (el.text, *(c.tail for c in el))):
+                continue
+            text = " ".join(el.text_content().split())
+            said = _ORIGINALLY.search(text)
+            if said and len(text) <= ORIGINALLY_MAX_CHARS and not self.is_chrome(el):
+                found = self.find(text[said.end():])
+                if found:
+                    return found.value
         return None
 
     def shows_outside_chrome(self, day: str) -> bool:
@@ -127,17 +194,34 @@ class DatelineScan:
                 continue
             texts = []
             if not self.is_chrome(el):
-                texts += [el.get("datetime"), el.get("content"), el.get("title"), el.text]
+                texts += [(el, t) for t in (el.get("datetime"), el.get("content"),
+                                            el.get("title"), el.text)]
             parent = el.getparent()         # a tail is its parent's text: the date after
             if parent is not None and not self.is_chrome(parent):   # a "calendar" icon
-                texts.append(el.tail)
-            for text in texts:
+                texts.append((parent, el.tail))
+            for host, text in texts:
                 if text and len(text) <= DATELINE_MAX_CHARS * 2 \
                         and any(y in text for y in years):
                     found = self.find(text)
-                    if found and found.value[:10] == day and not self._in_news_list(el):
+                    if found and found.value[:10] == day and not self._in_news_list(el) \
+                            and not self._labelled_otherwise(host, day):
                         return True
         return False
+
+    def _labelled_otherwise(self, host: lxml.html.HtmlElement, day: str) -> bool:
+        """Whether a short element says its date is a recording's, an event's, data's...
+
+        An update date does pass: a page whose only date is "Updated Dec 9" was
+        published by then, and its readers take that day for the article's.
+        """
+        text = " ".join(host.text_content().split())
+        if len(text) > DATELINE_MAX_CHARS * 2:
+            return False
+        found = self.find(text)
+        if found is None or found.value[:10] != day:
+            return False
+        label = _OTHER_LABEL.search(text)
+        return label is not None and label.start() < found.start
 
     def _content_candidates(self) -> Iterator[lxml.html.HtmlElement]:
         """Date-like elements inside the main content, in document order (one cheap pass)."""
@@ -251,6 +335,9 @@ class DatelineScan:
         found = self.find(text)
         if found is None:
             return None
+        other = _OTHER_LABEL.search(text)
+        if other and other.start() < found.start:
+            return None                  # "Recorded on August 19", "Data as of Dec 20"
         if _TODAY_START.match(text) and found.start > 0:
             return None                  # "Сегодня: 24 ноября 2026": a clock, not a dateline
         updated = _UPDATED.search(text)
@@ -370,6 +457,17 @@ class DatelineScan:
         return self._order.get(node, -1) > self._order.get(self.heading, 0)
 
 
+def _with_stamp_time(value: str, root: lxml.html.HtmlElement, find: Find) -> str:
+    """A day read from text, with the time of a <time datetime> inside that says the same day."""
+    if "T" in value:
+        return value
+    for stamp in root.iter("time"):
+        found = find(stamp.get("datetime"))
+        if found and found.value[:10] == value and "T" in found.value:
+            return found.value
+    return value
+
+
 def _is_headline(text: str) -> bool:
     """A headline is a phrase: a linked date ("20 janvier 2020") or name is not one."""
     return len(text) >= HEADLINE_MIN_CHARS and \
@@ -383,11 +481,15 @@ def _title_heading(tree: lxml.html.HtmlElement, title: str | None,
     Outside chrome first; then one only soft chrome holds ("post-header" wrappers with
     no <article> around them): a heading that says the title is strong evidence.
     """
-    wanted = _squash(title or "")
     matching: list[lxml.html.HtmlElement] = []
-    if wanted:
+    # The title as picked, else the page's whole <title>: the picked one may be a part
+    # of it ("Blog name: [Review] Book - Subtitle" gives "Subtitle").
+    for wanted in (_squash(title or ""), _squash(tree.findtext(".//title") or "")):
+        if matching or not wanted:
+            continue
         for path in ("//h1", "//h2", "//h3", "//*[contains(@class, 'title')]"):
-            matching += [h for h in tree.xpath(path) if _same_title(h, wanted)]
+            matching += [h for h in tree.xpath(path) if _same_title(h, wanted)
+                         and h.tag not in ("title", "meta") and h.xpath("not(ancestor::head)")]
     # Blogger's "widget Blog" holds the post: a block around the title is no sidebar.
     scan._title_holders = {a for h in matching for a in h.iterancestors()}
     fallback = [h for path in ("//article//h1", "//main//h1",
@@ -457,7 +559,17 @@ def _first_class(el: lxml.html.HtmlElement) -> str:
 
 
 def _names(el: lxml.html.HtmlElement) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+    """Class and id, without a CMS's taxonomy classes.
+
+    WordPress and its kin tag a post's wrapper with its categories and tags
+    ("category-popular tag-social"): those name the post's topics, not page chrome.
+    """
+    classes = " ".join(c for c in (el.get("class") or "").split()
+                       if not c.startswith(_TAXONOMY_PREFIXES))
+    return f"{classes} {el.get('id') or ''}".strip()
+
+
+_TAXONOMY_PREFIXES = ("category-", "tag-")
 
 
 def _squash(text: str) -> str:

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from aggregator.datewords import (AGO, AGO_SECONDS, D_MONTH_Y, DAY_NUMBER, DAY_SHIFT, DMY, ISO,
                                   JUST_NOW, LETTERS3, MONTH_D_Y, MONTHS, NOT_ALONE,
                                   RELATIVE_DAY, RFC822, RFC822_ZONE, TIME_AFTER, TIME_ANYWHERE,
-                                  YEAR4, YMD)
+                                  YEAR4, YMD, YMD_CJK)
 
 MIN_YEAR = 1990
 MAX_YEAR = 2100
@@ -172,7 +172,7 @@ def _rfc822(low: str) -> datetime | None:
 
 def _read_numeric(low: str, zone: ZoneInfo | None,
                   languages: tuple[str, ...]) -> FoundDate | None:
-    match = YMD.search(low)
+    match = YMD.search(low) or YMD_CJK.search(low)
     day = _make_date(match["y"], match["m"], match["d"]) if match else None
     if match and day is not None:
         return _with_time_nearby(low, day, match.start(), match.end(), zone)

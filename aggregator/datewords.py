@@ -60,6 +60,8 @@ _YEAR_TAIL = r"(?:\s*(?:г\.|г\b|гг\.|года|год|р\.|р\b|року|рі
 ISO = re.compile(r"(?<![\d.])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
                  r"(?:(?:t|\s+)" + _TIME + r")?(?!\d)")
 YMD = re.compile(r"(?<![\d.])(?P<y>\d{4})[./](?P<m>\d{1,2})[./](?P<d>\d{1,2})(?![\d.])")
+# Chinese, Japanese and Korean write the units: 2020年07月03日, 2020년 7월 3일.
+YMD_CJK = re.compile(r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]")
 DMY = re.compile(r"(?<![\d.:/-])(?P<d>\d{1,2})(?P<sep>[./-])(?P<m>\d{1,2})(?P=sep)"
                  r"(?P<y>\d{4}|\d{2})(?![\d:]|[./-]\d)" + _YEAR_TAIL)
 D_MONTH_Y = re.compile(r"(?<![\d.])(?P<d>\d{1,2})(?:-?(?:го|ого|е|ое|st|nd|rd|th|er)|\.)?\s*"

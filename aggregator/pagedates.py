@@ -76,12 +76,16 @@ def find_page_dates(tree: lxml.html.HtmlElement, url: str | None, *,
     published, modified = _metadata_dates(tree, parse, scan)
     dateline = scan.dateline()
     found: list[tuple[str, str]] = []
-    if dateline and not (published and _transposed(dateline, published)):
+    original = scan.original_date()
+    if original:
+        found.append((original, "page"))
+    if dateline and not (published and _transposed(dateline, published[0])
+                         and _YEAR_FIRST.match(published[1])):
         # What the page shows beside its title is the date its readers see; metadata is
         # often a template's or a CMS's (created, imported, re-saved).
         found.append((dateline, "page"))
     if published:
-        found.append((published, "metadata"))
+        found.append((published[0], "metadata"))
     from_url = date_from_url(url)
     if from_url:
         found.append((from_url, "url"))
@@ -110,11 +114,16 @@ def _marked_up_date(tree: lxml.html.HtmlElement, url: str | None, scan: Dateline
     return day if day and scan.shows_outside_chrome(day) else None
 
 
+# ISO 8601 and its kin: a metadata value whose order is not in doubt.
+_YEAR_FIRST = re.compile(r"\s*\d{4}[-/.]?\d\d")
+
+
 def _transposed(shown: str, stated: str) -> bool:
     """Whether a numeric dateline read day-first is the metadata's day read month-first.
 
     "01.11.2021" is 1 November in Kyiv and January 11 in New York; when the metadata
-    says the other reading, the metadata decides.
+    says the other reading in year-first form, the metadata decides. Metadata written
+    "03-09-2026" is as ambiguous as the dateline, and a dateline "March 9" is not.
     """
     return shown[:4] == stated[:4] and shown[5:7] == stated[8:10] \
         and shown[8:10] == stated[5:7] and shown[5:7] != shown[8:10]
@@ -122,7 +131,8 @@ def _transposed(shown: str, stated: str) -> bool:
 
 # -- metadata -------------------------------------------------------------------------
 def _metadata_dates(tree: lxml.html.HtmlElement, parse: Parse,
-                    scan: DatelineScan) -> tuple[str | None, str | None]:
+                    scan: DatelineScan) -> tuple[tuple[str, str] | None, str | None]:
+    """The published date (value, raw text) and the modified date the metadata states."""
     published: list[tuple[int, str | None]] = []
     modified: list[tuple[int, str | None]] = []
     for node in (n for data in _json_ld(tree) for n in _walk(data)):
@@ -144,14 +154,16 @@ def _metadata_dates(tree: lxml.html.HtmlElement, parse: Parse,
                      or node.text_content())
             target = published if node.get("itemprop") == "datePublished" else modified
             target.append((13, value))
-    return _best(published, parse), _best(modified, parse)
+    best_modified = _best(modified, parse)
+    return _best(published, parse), best_modified[0] if best_modified else None
 
 
-def _best(candidates: list[tuple[int, str | None]], parse: Parse) -> str | None:
+def _best(candidates: list[tuple[int, str | None]], parse: Parse) -> tuple[str, str] | None:
+    """The best-ranked readable date, and the raw text it was read from."""
     for _, raw in sorted((c for c in candidates if c[1]), key=lambda c: c[0]):
         value = parse(_field_value(raw))
         if value:
-            return value
+            return value, raw.strip()
     return None
 
 

@@ -316,6 +316,85 @@ def test_itemprop_date_inside_a_sidebar_is_ignored():
     assert page(article).published_at is None
 
 
+# -- labelled dates, stated originals, other dates ----------------------------------
+LONG_BODY = BODY * 3
+
+
+@pytest.mark.parametrize("article, expected", [
+    # the label and the date in one element, far from the title
+    (f"<h1>{TITLE}</h1>{LONG_BODY}<div class='x1'>Published March 9, 2026</div>", "2026-03-09"),
+    (f"<h1>{TITLE}</h1>{LONG_BODY}<p>Опубликовано: 20.11.2026</p>", "2026-11-20"),
+    # the label is an element of its own, the date is the next one
+    (f"<h1>{TITLE}</h1>{LONG_BODY}<div><h4>Published</h4><div>July 8, 2025</div></div>",
+     "2025-07-08"),
+    # in the article's own <aside>, though a heading makes that aside look like a list
+    (f"<article><h1>{TITLE}</h1>{LONG_BODY}<aside><h3>Дата публікації</h3><p><time "
+     "datetime='2024-08-30T12:00:00Z'>30 серпня 2024</time></p></aside></article>",
+     "2024-08-30T12:00:00+00:00"),
+], ids=["inline", "ru-colon", "label-element", "article-aside"])
+def test_a_date_labelled_as_the_publication_is_found_anywhere_outside_chrome(article,
+                                                                               expected):
+    found = bare(f"<html><body>{CHROME}<main>{article}</main>{FOOTER}</body></html>")
+    assert (found.published_at, found.published_from) == (expected, "page")
+
+
+def test_a_label_followed_by_other_words_is_no_dateline():
+    article = (f"<h1>{TITLE}</h1>{LONG_BODY}<p>Posted on <a href='https://elsewhere.example/'>"
+               "Statistical Association</a>, July 9, 2025</p>")
+    found = page(article, JSON_LD)
+    assert (found.published_at, found.published_from) == ("2026-11-20T14:30:00+04:00",
+                                                          "metadata")
+
+
+def test_a_labelled_date_in_a_sidebar_is_not_the_articles():
+    article = (f"<h1>{TITLE}</h1>{LONG_BODY}<div class='sidebar'><p>Published 19.11.2026</p>"
+               "</div>")
+    assert bare(f"<html><body><main>{article}</main></body></html>").published_at is None
+
+
+def test_the_date_a_page_says_it_was_originally_published_on_comes_first():
+    article = (f"<h1>{TITLE}</h1><div class='date'>30 Sep 2022, 11:07am</div>{BODY}"
+               "<p class='note'>This article was originally published on 26 Sep 2019 at 4:12pm "
+               "but has been regularly updated.</p>")
+    found = bare(f"<html><body><main>{article}</main></body></html>")
+    assert found.published_at == "2019-09-26T16:12:00+03:00"
+    assert found.candidates[1] == ("2022-09-30T11:07:00+03:00", "page")
+
+
+@pytest.mark.parametrize("line", ["Recorded on August 19, 2025", "Data as of Dec 20, 2025."])
+def test_a_date_labelled_as_something_else_is_no_dateline(line):
+    article = f"<h1>{TITLE}</h1><div class='date'>{line}</div>{BODY}"
+    assert bare(f"<html><body><main>{article}</main></body></html>",
+                title=TITLE).published_at is None
+
+
+def test_ambiguous_numeric_metadata_does_not_override_a_dateline_in_words():
+    head = '<meta name="article:published_time" content="03-09-2026">'
+    article = f"<h1>{TITLE}</h1><div class='date'>March 9, 2026</div>{BODY}"
+    found = bare(f"<html><head>{head}</head><body><main>{article}</main></body></html>")
+    assert (found.published_at, found.published_from) == ("2026-03-09", "page")
+
+
+def test_taxonomy_classes_do_not_make_a_post_chrome():
+    article = (f"<div class='post type-post category-popular tag-social'><h2>{TITLE}</h2>"
+               f"<p>January 22, 2014</p>{BODY}</div>")
+    assert bare(f"<html><body>{article}</body></html>").published_at == "2014-01-22"
+
+
+def test_a_title_element_in_the_head_is_not_the_heading():
+    html = (f"<html><head><title class='js-meta-title'>{TITLE}</title></head><body>"
+            f"<div class='page-header'><h1>{TITLE}</h1><p class='subtitle'>Пресс-служба • "
+            f"02.02.2022</p></div>{BODY}</body></html>")
+    assert bare(html).published_at == "2022-02-02"
+
+
+def test_a_heading_matched_through_the_whole_page_title():
+    html = (f"<html><head><title>Блог: [Обзор] {TITLE}</title></head><body>"
+            f"<div class='date-header'>20.11.2026</div><h3>[Обзор] {TITLE}</h3>{BODY}"
+            "</body></html>")
+    assert bare(html, title="Обзор").published_at == "2026-11-20"
+
+
 # -- the URL --------------------------------------------------------------------------
 def test_url_date_is_the_last_resort():
     found = page(f"<h1>{TITLE}</h1>{BODY}", url="https://city.example/news/2026/11/19/x")
