@@ -80,8 +80,8 @@ def extract_article(html: str, url: str | None = None, source: Source | None = N
     meta = _metadata(tree)
     title = _pick_title(tree, meta.get("title"))
     # Dates are read before boilerplate is removed: the dateline may sit in a "meta" block.
-    dates = find_page_dates(tree, url, languages=languages or DEFAULT_LANGUAGES, timezone=tz,
-                            fetched_at=fetched_at, title=title)
+    dates = find_page_dates(tree, url, languages=languages or _date_languages(tree),
+                            timezone=tz, fetched_at=fetched_at, title=title)
     published_at, published_from, modified_at = _publication(dates, hints, languages, tz,
                                                              fetched_at)
     _drop_boilerplate(tree)
@@ -169,6 +169,21 @@ def _hint_dates(hints: Sequence[DateHint], languages: Sequence[str], tz: str | N
                 if value:
                     found.append((value, hint.origin, kind))
     return found
+
+
+def _date_languages(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """Without a source: our three languages, and the one the page declares.
+
+    Month names of the common western languages are read anyway; the declared
+    language lets the slow reader take the rest (Arabic, Greek, Turkish...).
+    """
+    declared = tree.get("lang") or tree.get("xml:lang") or next(
+        iter(tree.xpath("//meta[@http-equiv='content-language' or @property='og:locale']"
+                        "/@content")), "")
+    code = declared.strip()[:2].lower()
+    if code.isalpha() and len(code) == 2 and code not in DEFAULT_LANGUAGES:
+        return (*DEFAULT_LANGUAGES, code)
+    return DEFAULT_LANGUAGES
 
 
 def _in_publisher_zone(value: str, tz: str) -> str:
