@@ -22,6 +22,7 @@ from aggregator.dates import DEFAULT_LANGUAGES, find_date, parse_date, to_utc
 from aggregator.language import detect_language
 from aggregator.pagedates import PageDates, find_page_dates
 from aggregator.sources import Source
+from aggregator.titles import MIN_TITLE_CHARS, pick_title
 from aggregator.urls import same_site
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -30,7 +31,6 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # a page whose every paragraph held an HTML comment.
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 MIN_TEXT_CHARS = 200        # below this a page is a stub, an error page or a listing
-MIN_TITLE_CHARS = 3
 MAX_LINK_SHARE = 0.5        # above this share of link text a page is a listing, not an article
 
 
@@ -78,7 +78,7 @@ def extract_article(html: str, url: str | None = None, source: Source | None = N
 
     canonical = _canonical_url(tree, url)
     meta = _metadata(tree)
-    title = _pick_title(tree, meta.get("title"))
+    title = pick_title(tree, meta.get("title"))
     # Dates are read before boilerplate is removed: the dateline may sit in a "meta" block.
     dates = find_page_dates(tree, url, languages=languages or _date_languages(tree),
                             timezone=tz, fetched_at=fetched_at, title=title)
@@ -203,27 +203,6 @@ def _metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
         doc = examine_meta(tree)
     author = doc.author if doc.author and " " in doc.author.strip() else doc.author
     return {"title": doc.title, "author": author or None}
-
-
-def _pick_title(tree: lxml.html.HtmlElement, meta_title: str | None) -> str | None:
-    """The h1 that the page's metadata title agrees with, else the metadata title."""
-    h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
-    h1s = [h for h in h1s if len(h) >= MIN_TITLE_CHARS]
-    page_title = " ".join((tree.findtext(".//title") or "").split())
-    reference = " ".join((meta_title or "").split()) or page_title
-    for h1 in h1s:
-        if reference and (h1 in reference or reference in h1):
-            return h1
-    if meta_title:
-        return _strip_site_suffix(" ".join(meta_title.split()))
-    if h1s:
-        return max(h1s, key=len)
-    return _strip_site_suffix(page_title) or None
-
-
-def _strip_site_suffix(title: str) -> str:
-    parts = re.split(r"\s+[|—–-]\s+", title)
-    return max(parts, key=len) if len(parts) > 1 else title
 
 
 def _canonical_url(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
