@@ -132,34 +132,42 @@ class DatelineScan:
     def labelled_date(self) -> str | None:
         """A date outside chrome that a label calls the publication's ("Published: ...").
 
-        The label and the date share an element ("Published March 9, 2026"), or the
-        label is an element of its own and the date is in the next one
+        The label and the date share an element ("Published March 9, 2026") or a line
+        of one ("Letzte Änderung: ...<br>Erschienen am: 01.11.2023"), or the label is
+        an element of its own and the date is in the next one
         (``<h4>Published</h4><div>July 8, 2025</div>``).
         """
-        for el in self.tree.iter(lxml.etree.Element):
-            own = (el.text or "").strip()
-            if not own or el.tag in ("script", "style", "title", "option") \
-                    or not _PUBLISHED_LABEL.match(own):
-                continue
-            text = " ".join(el.text_content().split())
+        for host, text, after in self._labelled_texts():
             label = _PUBLISHED_LABEL.match(text)
             if label and label.end() == len(text):          # the label alone
-                following = el.getnext()
-                text = " ".join(following.text_content().split()) \
-                    if following is not None else ""
+                text = " ".join(after.text_content().split()) if after is not None else ""
                 label = None
             # A labelled date in a byline box or an article's <aside> is still the
             # article's: of chrome only the hard kind (menus, sidebars, lists) is skipped.
-            if not text or len(text) > DATELINE_MAX_CHARS or self.is_chrome(el, hard_only=True):
+            if not text or len(text) > DATELINE_MAX_CHARS \
+                    or self.is_chrome(host, hard_only=True):
                 continue
             rest = text[label.end():] if label else text
             found = self.find(rest)
             # The date right after its label: "Posted on <a link to elsewhere>" is no dateline.
             if found and len(_WORDS.findall(rest[:found.start])) <= 1 \
-                    and not self._in_news_list(el):
-                return _with_stamp_time(found.value, el.getparent() if label is None else el,
-                                        self.find)
+                    and not self._in_news_list(host):
+                return _with_stamp_time(found.value, host if label else after, self.find)
         return None
+
+    def _labelled_texts(self) -> Iterator[tuple[lxml.html.HtmlElement, str, object]]:
+        """(element, its text from the label on, what follows) for each text that starts
+        with a publication label: an element's own text, or a line after a <br>."""
+        for el in self.tree.iter(lxml.etree.Element):
+            if el.tag in ("script", "style", "title", "option"):
+                continue
+            own = (el.text or "").strip()
+            if own and _PUBLISHED_LABEL.match(own):
+                yield el, " ".join(el.text_content().split()), el.getnext()
+            for child in el:
+                tail = (child.tail or "").strip()
+                if tail and _PUBLISHED_LABEL.match(tail):
+                    yield el, " ".join(tail.split()), child.getnext()
 
     def original_date(self) -> str | None:
         """The date a page says its article was first published on, in so many words.
