@@ -29,6 +29,7 @@ NEAR_SIBLINGS = 3                  # siblings looked at on each side, at each le
 NEAR_SUBTREE = 80                  # elements looked at inside one sibling
 WRAPPER_MIN_CHARS, WRAPPER_SHARE = 1500, 0.5   # a block this big holds the page, not chrome
 HEADLINE_MIN_CHARS, HEADLINE_MIN_WORDS = 20, 3   # a link this long is another text's title
+TEASER_MAX_CHARS = 400             # a card for another story: its title, a date, a line
 SOFT_NEAR_CHARS = 160              # a "footer"-named row beside the title this short is a byline
 
 # Page chrome. Hard chrome (menus, clocks, sidebars, related lists, comments, history
@@ -70,7 +71,8 @@ _DATE_NAMES = re.compile(r"date|time|publish|posted|pubdate|meta|info|byline|д�
                          re.IGNORECASE)
 # A label that says the date after it is the publication's: "Published:", "Опубликовано".
 _PUBLISHED_LABEL = re.compile(
-    r"(?:date\s+)?(?:published|posted|publication date|date of publication|опубликовано|"
+    r"(?:date\s+)?(?:published|posted|publish date|publication date|date of publication|"
+    r"опубликовано|"
     r"дата публикации|опубліковано|дата публікації|veröffentlicht|erschienen|"
     r"erscheinungsdatum|publié|publicado|pubblicato)(?:\s+(?:on|am|le|el|il))?\s*:?",
     re.IGNORECASE)
@@ -140,6 +142,9 @@ class DatelineScan:
         for host, text, after in self._labelled_texts():
             label = _PUBLISHED_LABEL.match(text)
             if label and label.end() == len(text):          # the label alone
+                while after is not None and _PUBLISHED_LABEL.fullmatch(
+                        " ".join(after.text_content().split())):
+                    after = after.getnext()         # "Published", then "Publish date"
                 text = " ".join(after.text_content().split()) if after is not None else ""
                 label = None
             # A labelled date in a byline box or an article's <aside> is still the
@@ -312,7 +317,7 @@ class DatelineScan:
         if el.tag in ("script", "style", "h1") or el in self.heading_line \
                 or _is_modified(el):
             return None
-        text = " ".join(el.text_content().split())
+        text = _text_without_changes(el)
         named = bool(_DATE_NAMES.search(f"{_names(el)} {el.get('itemprop') or ''}"))
         stamp = el if el.tag == "time" or el.get("datetime") else None
         if stamp is None and len(text) <= DATELINE_MAX_CHARS:
@@ -367,16 +372,25 @@ class DatelineScan:
         """Whether the element dates one item of a repeated list of other headlines."""
         child = el
         for parent in list(el.iterancestors())[:4]:
-            if parent in self.heading_line:
-                return False
+            if parent in self.heading_line:     # beside the title: only a lone card
+                return child is not el and self._is_teaser(child)
             if self._has_headline(child):
                 kind = _first_class(child)
                 alike = [c for c in parent if c is not child and c.tag == child.tag
                          and _first_class(c) == kind and self._has_headline(c)]
-                if alike:
+                if alike or self._is_teaser(child):
                     return True
             child = parent
         return False
+
+    def _is_teaser(self, block: lxml.html.HtmlElement) -> bool:
+        """A small block whose heading links elsewhere: another story's card, even alone
+        ("Previous post", "You may also like")."""
+        if len(block.text_content()) > TEASER_MAX_CHARS:
+            return False
+        return any(_is_headline(" ".join(a.text_content().split()))
+                   for h in block.iter("h2", "h3", "h4", "h5", "h6")
+                   if h not in self.heading_line for a in h.iter("a") if a.get("href"))
 
     def _has_headline(self, el: lxml.html.HtmlElement) -> bool:
         """Whether the element links to another text by its title (not a date, not a name)."""
@@ -463,6 +477,33 @@ class DatelineScan:
         if self._order is None:
             self._order = {el: i for i, el in enumerate(self.tree.iter())}
         return self._order.get(node, -1) > self._order.get(self.heading, 0)
+
+
+def _text_without_changes(el: lxml.html.HtmlElement) -> str:
+    """An element's text without hidden change dates, which only machines read.
+
+    "<span class='updated rich-snippet-hidden'>2024-04-18T13:00</span><span>March
+    22nd, 2024</span>": readers see the second date. A visible "updated" <time> stays:
+    hAtom themes mark the publication date they show that way.
+    """
+    if not any(_is_hidden_change(d) for d in el.iterdescendants(lxml.etree.Element)):
+        return " ".join(el.text_content().split())
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and not _is_hidden_change(child):
+            parts.append(_text_without_changes(child))
+        parts.append(child.tail or "")
+    return " ".join(" ".join(parts).split())
+
+
+_HIDDEN_NAMES = re.compile(r"hidden|sr-only|screen-reader|visually-hidden|invisible",
+                           re.IGNORECASE)
+
+
+def _is_hidden_change(el: lxml.html.HtmlElement) -> bool:
+    return _is_modified(el) and (el.get("hidden") is not None
+                                 or bool(_HIDDEN_NAMES.search(_names(el)))
+                                 or "none" in (el.get("style") or "").replace(" ", ""))
 
 
 def _with_stamp_time(value: str, root: lxml.html.HtmlElement, find: Find) -> str:

@@ -402,3 +402,18 @@ def test_url_date_is_the_last_resort():
     found = page(f"<h1>{TITLE}</h1><div class='date'>20.11.2026</div>{BODY}",
                  url="https://city.example/news/2026/11/19/x")
     assert found.candidates == (("2026-11-20", "page"), ("2026-11-19", "url"))
+
+
+def test_a_hidden_change_date_inside_the_dateline_is_not_what_readers_see():
+    article = (f"<h1>{TITLE}</h1><div class='meta'><span class='updated rich-snippet-hidden'>"
+               "2024-04-18T13:00:39+00:00</span><span class='date'>March 22, 2024</span></div>"
+               f"{BODY}")
+    found = bare(f"<html><body><main>{article}</main></body></html>")
+    assert found.published_at[:10] == "2024-03-22"
+
+
+def test_a_single_card_for_another_story_beside_the_title_is_not_the_dateline():
+    card = ("<div class='prev'><span>19.11.2026</span><h3><a href='/n/7'>В области открыли "
+            "новую школу искусств</a></h3></div>")
+    article = f"<div class='x'>{card}<h1>{TITLE}</h1>{BODY}</div>"
+    assert bare(f"<html><body>{article}</body></html>").published_at is None
