@@ -82,7 +82,8 @@ _OTHER_LABEL = re.compile(r"\b(?:recorded|as of|event date|deadline|valid until|
 # "This article was originally published on ...": the page says which date is first.
 _ORIGINALLY = re.compile(r"(?:originally|first) published|впервые опубликован|"
                          r"вперше опубліковано|ursprünglich (?:veröffentlicht|erschienen)|"
-                         r"erstmals (?:veröffentlicht|erschienen)", re.IGNORECASE)
+                         r"erstmals (?:veröffentlicht|erschienen)")     # on lowercased text
+_ORIGINALLY_WORDS = ("published", "опубликован", "опубліковано", "veröffentlicht", "erschienen")
 ORIGINALLY_MAX_CHARS = 300         # the sentence that says it, not a paragraph of prose
 _WORDS = re.compile(r"[^\W\d_]+")
 _CONTAINER_NAMES = re.compile(r"article|content|post|entry|news|material", re.IGNORECASE)
@@ -103,6 +104,7 @@ class DatelineScan:
         self._chrome: dict = {}
         self._order: dict | None = None
         self._page_chars: int | None = None
+        self._hidden_changes: set | None = None
         self._title_holders: set = set()    # blocks around headings that say the title
         heading = _title_heading(tree, title, self)
         if heading is not None:
@@ -181,14 +183,17 @@ class DatelineScan:
         "This article was originally published on 26 Sep 2019 but has been updated".
         """
         body = self.tree.find("body")
-        if body is None or not _ORIGINALLY.search(body.text_content()):
+        if body is None:
+            return None
+        text = body.text_content().lower()     # words first: the pattern is slow on pages
+        if not any(word in text for word in _ORIGINALLY_WORDS) or not _ORIGINALLY.search(text):
             return None
         for el in body.iter(lxml.etree.Element):
             if el.tag in ("script", "style") or not any(
-                    t and _ORIGINALLY.search(t) for t in (el.text, *(c.tail for c in el))):
+                    t and _ORIGINALLY.search(t.lower()) for t in (el.text, *(c.tail for c in el))):
                 continue
             text = " ".join(el.text_content().split())
-            said = _ORIGINALLY.search(text)
+            said = _ORIGINALLY.search(text.lower())
             if said and len(text) <= ORIGINALLY_MAX_CHARS and not self.is_chrome(el):
                 found = self.find(text[said.end():])
                 if found:
@@ -317,7 +322,7 @@ class DatelineScan:
         if el.tag in ("script", "style", "h1") or el in self.heading_line \
                 or _is_modified(el):
             return None
-        text = _text_without_changes(el)
+        text = _text_without(el, self.hidden_changes)
         named = bool(_DATE_NAMES.search(f"{_names(el)} {el.get('itemprop') or ''}"))
         stamp = el if el.tag == "time" or el.get("datetime") else None
         if stamp is None and len(text) <= DATELINE_MAX_CHARS:
@@ -391,6 +396,19 @@ class DatelineScan:
         return any(_is_headline(" ".join(a.text_content().split()))
                    for h in block.iter("h2", "h3", "h4", "h5", "h6")
                    if h not in self.heading_line for a in h.iter("a") if a.get("href"))
+
+    @property
+    def hidden_changes(self) -> set:
+        """Change dates only machines read, to leave out of a dateline's text.
+
+        "<span class='updated rich-snippet-hidden'>2024-04-18T13:00</span><span>March
+        22nd, 2024</span>": readers see the second date. A visible "updated" <time> stays:
+        hAtom themes mark the publication date they show that way.
+        """
+        if self._hidden_changes is None:
+            self._hidden_changes = {el for el in _MAYBE_HIDDEN(self.tree)
+                                    if _is_hidden_change(el)}
+        return self._hidden_changes
 
     def _has_headline(self, el: lxml.html.HtmlElement) -> bool:
         """Whether the element links to another text by its title (not a date, not a name)."""
@@ -479,31 +497,30 @@ class DatelineScan:
         return self._order.get(node, -1) > self._order.get(self.heading, 0)
 
 
-def _text_without_changes(el: lxml.html.HtmlElement) -> str:
-    """An element's text without hidden change dates, which only machines read.
-
-    "<span class='updated rich-snippet-hidden'>2024-04-18T13:00</span><span>March
-    22nd, 2024</span>": readers see the second date. A visible "updated" <time> stays:
-    hAtom themes mark the publication date they show that way.
-    """
-    if not any(_is_hidden_change(d) for d in el.iterdescendants(lxml.etree.Element)):
+def _text_without(el: lxml.html.HtmlElement, hidden: set) -> str:
+    """An element's text without the hidden elements under it."""
+    if not hidden or not any(el in h.iterancestors() for h in hidden):
         return " ".join(el.text_content().split())
     parts = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and not _is_hidden_change(child):
-            parts.append(_text_without_changes(child))
+        if isinstance(child.tag, str) and child not in hidden:
+            parts.append(_text_without(child, hidden))
         parts.append(child.tail or "")
     return " ".join(" ".join(parts).split())
 
 
+# A cheap first pass for _is_hidden_change, which then decides.
+_MAYBE_HIDDEN = lxml.etree.XPath(
+    "//*[@hidden or contains(@style, 'none') or contains(@class, 'hidden') "
+    "or contains(@class, 'sr-only') or contains(@class, 'screen-reader') "
+    "or contains(@class, 'invisible') or contains(@id, 'hidden')]")
 _HIDDEN_NAMES = re.compile(r"hidden|sr-only|screen-reader|visually-hidden|invisible",
                            re.IGNORECASE)
 
 
 def _is_hidden_change(el: lxml.html.HtmlElement) -> bool:
-    return _is_modified(el) and (el.get("hidden") is not None
-                                 or bool(_HIDDEN_NAMES.search(_names(el)))
-                                 or "none" in (el.get("style") or "").replace(" ", ""))
+    return (el.get("hidden") is not None or bool(_HIDDEN_NAMES.search(_names(el)))
+            or "none" in (el.get("style") or "").replace(" ", "")) and _is_modified(el)
 
 
 def _with_stamp_time(value: str, root: lxml.html.HtmlElement, find: Find) -> str:

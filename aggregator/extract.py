@@ -301,13 +301,16 @@ _BOILERPLATE = re.compile(r"(?:^|[\s_-])(?:share|sharing|social|socials|subscrib
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
+# Only elements with a class, id or style can be boilerplate by name or hidden.
+_NAMED_OR_STYLED = lxml.etree.XPath("//*[@class or @id or @hidden or @style]")
+
+
 def _drop_boilerplate(tree: lxml.html.HtmlElement) -> None:
-    doomed = [el for el in tree.iter() if isinstance(el.tag, str)
-              and ((_BOILERPLATE.search(f"{el.get('class') or ''} {el.get('id') or ''}")
-                    and len(el.text_content()) < 400)
-                   or ((el.get("hidden") is not None
-                        or _HIDDEN_STYLE.search(el.get("style") or ""))
-                       and len(el.text_content()) < 1000))]    # not a JS-revealed body
+    doomed = [el for el in _NAMED_OR_STYLED(tree)
+              if (_BOILERPLATE.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+                  and len(el.text_content()) < 400)
+              or ((el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""))
+                  and len(el.text_content()) < 1000)]      # not a JS-revealed body
     for el in doomed:
         parent = el.getparent()
         if parent is not None:
