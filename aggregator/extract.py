@@ -229,6 +229,7 @@ def _clean_text(text: str, title: str | None = None, languages: Sequence[str] = 
     return "\n\n".join(paragraphs)
 
 
+COPIED_PAIR_MIN_CHARS = 120        # a run of paragraphs shorter than this is no copy
 # A line that only a machine reads: a bare timestamp or a dash (hidden microdata).
 _MACHINE_LINE = re.compile(r"^(?:\d{4}-\d\d-\d\dT[\d:.+-]+Z?|[^\w]+)$")
 # "Read more: <another story>", "Читайте также: ...": a pointer to another article.
@@ -242,16 +243,21 @@ def _without_copied_blocks(paragraphs: list[str]) -> list[str]:
 
     A copy is a run of two or more paragraphs seen earlier in the same order, or one
     long paragraph seen before; a short one said twice (an interview's recurring
-    question) is the author's.
+    question) is the author's, and so is a pair of short labels said again (a meal
+    plan's "Breakfast" / "Oats" under every day).
     """
     seen: set[str] = set()
     first_at: dict[tuple[str, str], int] = {}
     for i in range(len(paragraphs) - 1):
         first_at.setdefault((paragraphs[i], paragraphs[i + 1]), i)
+
+    def copied(pair: tuple[str, str], i: int) -> bool:
+        return first_at[pair] < i and len(pair[0]) + len(pair[1]) >= COPIED_PAIR_MIN_CHARS
+
     kept = []
     for i, paragraph in enumerate(paragraphs):
-        after = i + 1 < len(paragraphs) and first_at[(paragraph, paragraphs[i + 1])] < i
-        before = i > 0 and first_at[(paragraphs[i - 1], paragraph)] < i - 1
+        after = i + 1 < len(paragraphs) and copied((paragraph, paragraphs[i + 1]), i)
+        before = i > 0 and copied((paragraphs[i - 1], paragraph), i - 1)
         if not (after or before or (len(paragraph) >= 200 and paragraph in seen)):
             kept.append(paragraph)
         seen.add(paragraph)

@@ -9,7 +9,7 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from aggregator.demo.render import load_sites, render_site
-from aggregator.extract import DateHint, choose_date, extract_article
+from aggregator.extract import DateHint, choose_date, extract_article, _without_copied_blocks
 from aggregator.sources import Source
 
 BASE = "http://127.0.0.1:8000"
@@ -160,3 +160,12 @@ def test_a_date_only_htmldate_finds_is_kept_outside_chrome_and_dropped_inside_it
     found = extract_article(article_html(post), BASE + "/n/1")
     assert (found.published_at, found.published_from) == ("2015-12-14", "page")
     assert extract_article(article_html(clock), BASE + "/n/1").published_at is None
+
+
+def test_short_labels_said_again_are_structure_and_a_long_run_said_again_is_a_copy():
+    plan = ["Понедельник", "Завтрак", "Овсянка с ягодами", "Вторник", "Завтрак",
+            "Овсянка с ягодами"]
+    assert _without_copied_blocks(plan) == plan
+    run = [LEAD.strip(), OTHER.strip()]
+    assert _without_copied_blocks(["Вступление", *run, "Итог", *run]) == \
+        ["Вступление", *run, "Итог"]
