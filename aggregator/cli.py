@@ -132,6 +132,7 @@ def demo(db_path: str, verbose: bool) -> None:
 Stored in {db_path}. Look at it with:
   sqlite-utils {db_path} "select source_id, published_at, title from articles order by published_at desc" --table
   sqlite-utils search {db_path} articles "правительство" --table -c title
+  sqlite-utils {db_path} "select * from stories where sources > 1" --table
   sqlite-utils {db_path} "select * from crawl_runs" --table""")
 
 

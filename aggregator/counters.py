@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-COUNTERS = ("fetched", "new", "updated", "unchanged", "failed", "not_articles", "known_skipped")
+COUNTERS = ("fetched", "new", "updated", "unchanged", "failed", "not_articles", "known_skipped",
+            "new_stories", "reprints")   # a new article starts a story or joins one
 PREFIX = "newsagg"
 
 

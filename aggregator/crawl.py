@@ -58,7 +58,8 @@ def summary_rows(db_path: str | Path, run_id: str) -> list[dict[str, Any]]:
 
 def format_summary(rows: list[dict[str, Any]]) -> str:
     """A fixed-width table, one line per source and a total."""
-    columns = [("fetched", "fetched"), ("new", "new"), ("updated", "updated"),
+    columns = [("fetched", "fetched"), ("new", "new"), ("new_stories", "new stories"),
+               ("reprints", "reprints"), ("updated", "updated"),
                ("unchanged", "unchanged"), ("not_articles", "not articles"),
                ("failed", "failed"), ("known_skipped", "known, skipped")]
     width = max([len("source"), len("total")] + [len(r["source_id"]) for r in rows])

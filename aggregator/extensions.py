@@ -46,7 +46,8 @@ class ProgressReporter:
         for source_id in getattr(spider, "sources", {}):
             for key, value in totals(self.crawler.stats, source_id).items():
                 sums[key] += value
-        line = (f"newsagg: {sums['fetched']} pages fetched, {sums['new']} new, "
+        line = (f"newsagg: {sums['fetched']} pages fetched, {sums['new']} new "
+                f"({sums['reprints']} reprints), "
                 f"{sums['updated']} updated, {sums['unchanged']} unchanged, "
                 f"{sums['failed']} failed")
         if line != self.last:

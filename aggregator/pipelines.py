@@ -18,7 +18,7 @@ from aggregator.counters import count
 from aggregator.dates import latest_date
 from aggregator.extract import Page, extract_article
 from aggregator.urls import normalize_url
-from storage.store import ArticleRecord, Store
+from storage.store import NEW, ArticleRecord, Store
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,10 @@ class ExtractAndStorePipeline:
             seen_at=item["fetched_at"].isoformat(timespec="seconds"))
         result = self.store.save_article(record)
         count(self.stats, source.id, result.outcome)
-        log.info("%s: %s %s", source.id, result.outcome, canonical)
+        if result.outcome == NEW:
+            count(self.stats, source.id, "reprints" if result.reprint_of else "new_stories")
+        log.info("%s: %s %s%s", source.id, result.outcome, canonical,
+                 f" (reprint of article {result.reprint_of})" if result.reprint_of else "")
         return {"url": canonical, "outcome": result.outcome, "id": result.article_id}
 
 

@@ -43,3 +43,43 @@ def m001_initial(db: Database) -> None:
     }, pk="id")
     db["crawl_runs"].create_index(["run_id"])
     db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
+
+
+@migrations()
+def m002_stories(db: Database) -> None:
+    """Reprint detection: the persistent LSH index, source boilerplate, the stories view."""
+    db["story_signatures"].create({"article_id": int, "minhash": bytes}, pk="article_id")
+    db.execute("CREATE TABLE story_bands (bucket INTEGER NOT NULL, article_id INTEGER NOT NULL,"
+               " PRIMARY KEY (bucket, article_id)) WITHOUT ROWID")
+    db.execute("CREATE INDEX story_bands_article ON story_bands (article_id)")
+    db.execute("CREATE TABLE source_paragraphs (source_id TEXT NOT NULL, key INTEGER NOT NULL,"
+               " articles INTEGER NOT NULL, PRIMARY KEY (source_id, key)) WITHOUT ROWID")
+    db["crawl_runs"].add_column("new_stories", int)
+    db["crawl_runs"].add_column("reprints", int)
+    db.create_view("stories", STORIES_VIEW)
+    # Articles stored before stories existed each start their own story, oldest first,
+    # so that a later reprint finds them.
+    from storage.stories import StoryIndex
+    index = StoryIndex(db.conn)
+    for article_id, source_id, text in db.execute(
+            "SELECT id, source_id, text FROM articles ORDER BY id").fetchall():
+        index.place(article_id, source_id, text or "")
+
+
+# One row per story: its first article's title (earliest published, then first seen),
+# when it was first published and first seen, how many articles and sources carry it.
+STORIES_VIEW = """
+SELECT a.cluster_id AS id,
+       (SELECT f.title FROM articles f WHERE f.cluster_id = a.cluster_id
+        ORDER BY julianday(f.published_at) IS NULL, julianday(f.published_at),
+                 f.first_seen_at, f.id LIMIT 1) AS title,
+       (SELECT f.published_at FROM articles f WHERE f.cluster_id = a.cluster_id
+          AND f.published_at IS NOT NULL
+        ORDER BY julianday(f.published_at) LIMIT 1) AS first_published,
+       MIN(a.first_seen_at) AS first_seen,
+       COUNT(*) AS articles,
+       COUNT(DISTINCT a.source_id) AS sources,
+       json_group_array(DISTINCT a.source_id) AS source_ids
+FROM articles a
+GROUP BY a.cluster_id
+"""

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,7 +18,9 @@ from typing import Any, Iterable, Iterator
 from sqlite_utils import Database
 
 from aggregator.errors import StoreError
+from aggregator.reprints import normalise
 from storage.schema import migrations
+from storage.stories import StoryIndex
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -33,11 +33,7 @@ def utc_now() -> str:
 
 def content_hash(text: str) -> str:
     """Hash of the text with case, ё/е, quotes, dashes and whitespace normalised."""
-    norm = unicodedata.normalize("NFKC", text).lower().replace("ё", "е")
-    norm = re.sub(r"[«»“”„\"'‘’`]", "", norm)
-    norm = re.sub(r"[‐‑‒–—―-]", "-", norm)
-    norm = re.sub(r"\s+", " ", norm).strip()
-    return hashlib.sha1(norm.encode("utf-8")).hexdigest()
+    return hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -60,8 +56,10 @@ class ArticleRecord:
 
 @dataclass(frozen=True)
 class SaveResult:
-    outcome: str      # NEW, UPDATED or UNCHANGED
+    outcome: str                   # NEW, UPDATED or UNCHANGED
     article_id: int
+    story_id: int | None = None    # the story (cluster) the article belongs to
+    reprint_of: int | None = None  # a new article joined the story of this earlier one
 
 
 class Store:
@@ -128,16 +126,22 @@ class Store:
                     "SELECT id FROM articles WHERE source_id = ? AND content_hash = ? "
                     "ORDER BY id LIMIT 1", (rec.source_id, chash)).fetchone()
                 article_id = row[0] if row else None
+            reprint_of = None
             if article_id is None:
                 article_id = self._insert(rec, chash)
                 outcome = NEW
+                reprint_of = StoryIndex(conn).place(article_id, rec.source_id, rec.text).reprint_of
             else:
                 outcome = self._refresh(article_id, rec, chash)
+                if outcome == UPDATED:
+                    StoryIndex(conn).revise(article_id, rec.text)
             for url in urls:
                 conn.execute(
                     "INSERT OR IGNORE INTO article_urls (url, article_id, source_id, first_seen_at)"
                     " VALUES (?, ?, ?, ?)", (url, article_id, rec.source_id, rec.seen_at))
-        return SaveResult(outcome, article_id)
+            story_id = conn.execute("SELECT cluster_id FROM articles WHERE id = ?",
+                                    (article_id,)).fetchone()[0]
+        return SaveResult(outcome, article_id, story_id, reprint_of)
 
     def _find_by_urls(self, urls: list[str]) -> int | None:
         marks = ",".join("?" * len(urls))
@@ -158,10 +162,7 @@ class Store:
             (rec.url, rec.source_id, rec.title, rec.text, rec.author, rec.language,
              rec.published_at, rec.published_from, rec.modified_at, rec.seen_at, rec.seen_at,
              chash, rec.change_mark))
-        article_id = cur.lastrowid
-        self.db.conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ?",
-                             (article_id, article_id))
-        return article_id
+        return cur.lastrowid
 
     def _refresh(self, article_id: int, rec: ArticleRecord, chash: str) -> str:
         old = self.db.conn.execute(

@@ -6,6 +6,8 @@ demo sites would store.
 
 from __future__ import annotations
 
+import json
+
 import os
 import signal
 import sqlite3
@@ -63,7 +65,12 @@ def test_every_demo_article_is_stored_once_with_title_text_and_date(first_crawl,
         for phrase in article.get("absent", []):
             assert phrase not in row["text"], f"{where}: boilerplate {phrase!r} kept"
         assert row["language"] in ("ru", "uk", "en"), where
-        assert row["cluster_id"] == row["id"]
+        reprinted = any([article["source"], article["path"]] in r["paths"]
+                        for r in expected["reprint"])
+        if not reprinted:
+            alone = rows(db, "SELECT count(*) FROM articles WHERE cluster_id = ?",
+                         (row["cluster_id"],))[0][0]
+            assert (row["cluster_id"], alone) == (row["id"], 1), f"{where}: joined a story"
     assert rows(db, "SELECT count(*) FROM articles")[0][0] == len(wanted)
 
 
@@ -103,12 +110,19 @@ def test_url_variants_make_one_row_under_the_canonical_url(first_crawl, expected
             assert owner and owner[0][0] == article[0]["id"], requested
 
 
-def test_reprinted_press_release_is_kept_by_each_source(first_crawl, expected, demo_web):
+def test_reprinted_press_release_is_kept_by_each_source_as_one_story(first_crawl, expected,
+                                                                      demo_web):
     db, _ = first_crawl
     for reprint in expected["reprint"]:
-        found = {(source, path): article_row(db, demo_web, {"source": source, "path": path})
-                 for source, path in reprint["paths"]}
-        assert {row["source_id"] for row in found.values()} == {s for s, _ in reprint["paths"]}
+        found = [article_row(db, demo_web, {"source": source, "path": path})
+                 for source, path in reprint["paths"]]
+        assert {row["source_id"] for row in found} == {s for s, _ in reprint["paths"]}
+        assert len({row["cluster_id"] for row in found}) == 1
+        first = min(found, key=lambda row: row["id"])
+        story = rows(db, "SELECT title, articles, sources, source_ids FROM stories "
+                     "WHERE id = ?", (first["cluster_id"],))[0]
+        assert tuple(story)[:3] == (first["title"], 2, 2)
+        assert sorted(json.loads(story[3])) == sorted(s for s, _ in reprint["paths"])
 
 
 def test_broken_pages_are_counted_and_the_crawl_exits_zero(first_crawl, expected, demo_web):

@@ -26,14 +26,15 @@ def test_schema_is_created_by_migrations_in_wal_mode(store):
     tables = set(store.db.table_names())
     assert {"articles", "article_urls", "sources", "crawl_runs", "articles_fts"} <= tables
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert [m.name for m in migrations.applied(store.db)] == ["m001_initial"]
+    assert [m.name for m in migrations.applied(store.db)] == ["m001_initial", "m002_stories"]
     assert migrations.pending(store.db) == []
 
 
 def test_reopening_applies_nothing_twice(tmp_path):
-    Store(tmp_path / "a.db").close()
+    with Store(tmp_path / "a.db") as first:
+        applied = [m.name for m in migrations.applied(first.db)]
     with Store(tmp_path / "a.db") as again:
-        assert len(migrations.applied(again.db)) == 1
+        assert [m.name for m in migrations.applied(again.db)] == applied
 
 
 def test_new_then_unchanged_updates_last_seen(store):
@@ -65,7 +66,7 @@ def test_changed_text_updates_in_place(store):
     first = store.save_article(rec("https://ulgov.ru/news/1"))
     changed = store.save_article(rec("https://ulgov.ru/news/1", text=TEXT + " Дополнено.",
                                      modified_at="2026-11-03T10:00:00+04:00"))
-    assert changed == type(changed)(UPDATED, first.article_id)
+    assert changed == type(changed)(UPDATED, first.article_id, story_id=first.article_id)
     row = store.db["articles"].get(first.article_id)
     assert row["text"].endswith("Дополнено.") and row["modified_at"] == "2026-11-03T10:00:00+04:00"
     assert row["content_hash"] == content_hash(TEXT + " Дополнено.")

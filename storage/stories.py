@@ -1,0 +1,106 @@
+"""Stories in the store: each article joins the story of its earlier reprint, or starts one.
+
+The LSH index is two tables, so it lives as long as the database and every process
+that writes the store sees it: ``story_signatures`` (one MinHash per article, to
+re-band or compare without re-reading texts) and ``story_bands`` (bucket -> article,
+one row per band). Adding an article costs a fixed number of index probes and reads
+the texts of a few candidates only; the store's size does not enter.
+
+Source boilerplate ("About the agency...", a template's closing paragraph) is
+counted in ``source_paragraphs``: a paragraph a source has printed under another of
+its articles cannot prove that two texts are one story.
+
+All methods run inside the caller's transaction (the store's ``BEGIN IMMEDIATE``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from aggregator import reprints
+
+MAX_CANDIDATES = 20              # verified best first; more would be a template, not a story
+
+
+@dataclass(frozen=True)
+class Placement:
+    story_id: int
+    reprint_of: int | None       # the earlier article whose story it joined
+
+
+class StoryIndex:
+    """Near-duplicate lookups and story assignment over one SQLite connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def place(self, article_id: int, source_id: str, text: str) -> Placement:
+        """Index a new article and put it in the story of its best-matching reprint."""
+        values = reprints.signature(text)
+        keys = reprints.band_keys(values)
+        boilerplate = self._boilerplate(source_id, text, counted=False)
+        match = self._best_match(article_id, values, keys, text, boilerplate)
+        self._index(article_id, values, keys)
+        self._count_paragraphs(source_id, text)
+        if match is None:
+            self.conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ?",
+                              (article_id, article_id))
+            return Placement(article_id, None)
+        story_id = self.conn.execute("SELECT cluster_id FROM articles WHERE id = ?",
+                                     (match,)).fetchone()[0]
+        self.conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ?",
+                          (story_id, article_id))
+        return Placement(story_id, match)
+
+    def revise(self, article_id: int, text: str) -> None:
+        """A revision keeps its row and its story; only its signature and bands move."""
+        values = reprints.signature(text)
+        self.conn.execute("DELETE FROM story_bands WHERE article_id = ?", (article_id,))
+        self.conn.execute("DELETE FROM story_signatures WHERE article_id = ?", (article_id,))
+        self._index(article_id, values, reprints.band_keys(values))
+
+    # -- internals ----------------------------------------------------------------
+    def _best_match(self, article_id: int, values, keys: list[int], text: str,
+                    boilerplate: set[int]) -> int | None:
+        marks = ",".join("?" * len(keys))
+        rows = self.conn.execute(
+            f"SELECT DISTINCT b.article_id, s.minhash FROM story_bands b "
+            f"JOIN story_signatures s ON s.article_id = b.article_id "
+            f"WHERE b.bucket IN ({marks}) AND b.article_id != ?", (*keys, article_id)
+        ).fetchall()
+        ranked = sorted(((reprints.estimated_jaccard(values, reprints.unpack(blob)), other)
+                         for other, blob in rows), reverse=True)[:MAX_CANDIDATES]
+        for _, other in ranked:
+            found = self.conn.execute("SELECT text, source_id FROM articles WHERE id = ?",
+                                      (other,)).fetchone()
+            if found is None:
+                continue
+            other_text, other_source = found
+            theirs = boilerplate | self._boilerplate(other_source, other_text, counted=True)
+            if reprints.same_story(text, other_text, theirs):
+                return other
+        return None
+
+    def _index(self, article_id: int, values, keys: list[int]) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO story_signatures (article_id, minhash) "
+                          "VALUES (?, ?)", (article_id, reprints.pack(values)))
+        self.conn.executemany("INSERT OR IGNORE INTO story_bands (bucket, article_id) "
+                              "VALUES (?, ?)", [(key, article_id) for key in keys])
+
+    def _boilerplate(self, source_id: str, text: str, counted: bool) -> set[int]:
+        """The text's paragraphs its source has printed under another of its articles
+        (``counted``: this text's own paragraphs are already in the counts)."""
+        keys = reprints.keys_of([text])
+        if not keys:
+            return set()
+        marks = ",".join("?" * len(keys))
+        return {key for (key,) in self.conn.execute(
+            f"SELECT key FROM source_paragraphs WHERE source_id = ? AND key IN ({marks}) "
+            f"AND articles >= ?", (source_id, *keys, 2 if counted else 1))}
+
+    def _count_paragraphs(self, source_id: str, text: str) -> None:
+        self.conn.executemany(
+            "INSERT INTO source_paragraphs (source_id, key, articles) VALUES (?, ?, 1) "
+            "ON CONFLICT (source_id, key) DO UPDATE SET articles = articles + 1",
+            [(source_id, key) for key in set(reprints.keys_of([text]))])
