@@ -117,6 +117,14 @@ def _share_in(paragraph: str, other: set[str]) -> float:
     return len(own & other) / len(own) if own else 0.0
 
 
+def without(text: str, boilerplate: Collection[int]) -> str:
+    """The text minus its known boilerplate paragraphs (the whole text if nothing is left)."""
+    if not boilerplate:
+        return text
+    kept = [p for p in paragraphs(text) if paragraph_key(p) not in boilerplate]
+    return "\n\n".join(kept) if kept else text
+
+
 def keys_of(texts: Iterable[str]) -> list[int]:
     """Paragraph keys of the paragraphs long enough to count."""
     return [paragraph_key(p) for text in texts for p in paragraphs(text)
@@ -133,4 +141,4 @@ def unpack(blob: bytes) -> np.ndarray:
 
 __all__: Sequence[str] = ("normalise", "shingles", "signature", "band_keys",
                           "estimated_jaccard", "same_story", "paragraph_key", "keys_of",
-                          "pack", "unpack", "BANDS", "ROWS")
+                          "without", "pack", "unpack", "BANDS", "ROWS")

@@ -134,7 +134,7 @@ class Store:
             else:
                 outcome = self._refresh(article_id, rec, chash)
                 if outcome == UPDATED:
-                    StoryIndex(conn).revise(article_id, rec.text)
+                    StoryIndex(conn).revise(article_id, rec.source_id, rec.text)
             for url in urls:
                 conn.execute(
                     "INSERT OR IGNORE INTO article_urls (url, article_id, source_id, first_seen_at)"

@@ -8,7 +8,9 @@ the texts of a few candidates only; the store's size does not enter.
 
 Source boilerplate ("About the agency...", a template's closing paragraph) is
 counted in ``source_paragraphs``: a paragraph a source has printed under another of
-its articles cannot prove that two texts are one story.
+its articles cannot prove that two texts are one story, and it is left out of the
+signature, or every notice under a long footer would share the footer's buckets and
+each lookup would read all of them.
 
 All methods run inside the caller's transaction (the store's ``BEGIN IMMEDIATE``).
 """
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from aggregator import reprints
 
 MAX_CANDIDATES = 20              # verified best first; more would be a template, not a story
+MAX_BUCKET_ROWS = 1000           # a safety cap on what one lookup reads from the buckets
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,9 @@ class StoryIndex:
 
     def place(self, article_id: int, source_id: str, text: str) -> Placement:
         """Index a new article and put it in the story of its best-matching reprint."""
-        values = reprints.signature(text)
-        keys = reprints.band_keys(values)
         boilerplate = self._boilerplate(source_id, text, counted=False)
+        values = reprints.signature(reprints.without(text, boilerplate))
+        keys = reprints.band_keys(values)
         match = self._best_match(article_id, values, keys, text, boilerplate)
         self._index(article_id, values, keys)
         self._count_paragraphs(source_id, text)
@@ -53,9 +56,10 @@ class StoryIndex:
                           (story_id, article_id))
         return Placement(story_id, match)
 
-    def revise(self, article_id: int, text: str) -> None:
+    def revise(self, article_id: int, source_id: str, text: str) -> None:
         """A revision keeps its row and its story; only its signature and bands move."""
-        values = reprints.signature(text)
+        boilerplate = self._boilerplate(source_id, text, counted=True)
+        values = reprints.signature(reprints.without(text, boilerplate))
         self.conn.execute("DELETE FROM story_bands WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM story_signatures WHERE article_id = ?", (article_id,))
         self._index(article_id, values, reprints.band_keys(values))
@@ -67,7 +71,8 @@ class StoryIndex:
         rows = self.conn.execute(
             f"SELECT DISTINCT b.article_id, s.minhash FROM story_bands b "
             f"JOIN story_signatures s ON s.article_id = b.article_id "
-            f"WHERE b.bucket IN ({marks}) AND b.article_id != ?", (*keys, article_id)
+            f"WHERE b.bucket IN ({marks}) AND b.article_id != ? LIMIT {MAX_BUCKET_ROWS}",
+            (*keys, article_id)
         ).fetchall()
         ranked = sorted(((reprints.estimated_jaccard(values, reprints.unpack(blob)), other)
                          for other, blob in rows), reverse=True)[:MAX_CANDIDATES]

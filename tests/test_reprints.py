@@ -185,3 +185,21 @@ def test_articles_stored_before_stories_existed_are_indexed_on_upgrade(tmp_path)
         later = store.save_article(record("itmo", 7, REPRINTS["reference added"]))
         assert later.reprint_of == 1
         assert store.db.execute("SELECT cluster_id FROM articles WHERE id = 1").fetchone() == (1,)
+
+
+def test_a_long_footer_does_not_put_a_sources_notices_in_one_bucket(tmp_path):
+    """Short notices under one long footer: once the footer is known as boilerplate it is
+    left out of the signature, so a lookup does not read every earlier notice."""
+    rnd = random.Random(3)
+    words = ("район область глава администрации заседание бюджет школа дорога ремонт "
+             "больница парк улица мост вода свет газ").split()
+    with Store(tmp_path / "news.db") as store:
+        for n in range(30):
+            notice = " ".join(rnd.choice(words) for _ in range(8)) + f" {n}."
+            last = store.save_article(record("minsvyaz", n, text([notice, ABOUT, CONTACTS])))
+        sharing = store.db.execute(
+            "SELECT count(DISTINCT article_id) FROM story_bands WHERE article_id != ? AND "
+            "bucket IN (SELECT bucket FROM story_bands WHERE article_id = ?)",
+            (last.article_id, last.article_id)).fetchone()[0]
+        stories = store.db.execute("SELECT count(*) FROM stories").fetchone()[0]
+    assert sharing <= 2 and stories == 30
