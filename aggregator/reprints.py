@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection
 
 import numpy as np
 from datasketch import MinHash
@@ -125,10 +125,9 @@ def without(text: str, boilerplate: Collection[int]) -> str:
     return "\n\n".join(kept) if kept else text
 
 
-def keys_of(texts: Iterable[str]) -> list[int]:
-    """Paragraph keys of the paragraphs long enough to count."""
-    return [paragraph_key(p) for text in texts for p in paragraphs(text)
-            if len(p) >= MIN_PARAGRAPH_CHARS]
+def keys_of(text: str) -> list[int]:
+    """Keys of the text's paragraphs long enough to count."""
+    return [paragraph_key(p) for p in paragraphs(text) if len(p) >= MIN_PARAGRAPH_CHARS]
 
 
 def pack(values: np.ndarray) -> bytes:
@@ -138,7 +137,3 @@ def pack(values: np.ndarray) -> bytes:
 def unpack(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<u8").astype(np.uint64)
 
-
-__all__: Sequence[str] = ("normalise", "shingles", "signature", "band_keys",
-                          "estimated_jaccard", "same_story", "paragraph_key", "keys_of",
-                          "without", "pack", "unpack", "BANDS", "ROWS")

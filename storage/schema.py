@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from storage.stories import StoryIndex
+
 migrations = Migrations("newsagg")
 
 
@@ -59,7 +61,6 @@ def m002_stories(db: Database) -> None:
     db.create_view("stories", STORIES_VIEW)
     # Articles stored before stories existed each start their own story, oldest first,
     # so that a later reprint finds them.
-    from storage.stories import StoryIndex
     index = StoryIndex(db.conn)
     for article_id, source_id, text in db.execute(
             "SELECT id, source_id, text FROM articles ORDER BY id").fetchall():

@@ -20,6 +20,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+import numpy as np
+
 from aggregator import reprints
 
 MAX_CANDIDATES = 20              # verified best first; more would be a template, not a story
@@ -46,12 +48,8 @@ class StoryIndex:
         match = self._best_match(article_id, values, keys, text, boilerplate)
         self._index(article_id, values, keys)
         self._count_paragraphs(source_id, text)
-        if match is None:
-            self.conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ?",
-                              (article_id, article_id))
-            return Placement(article_id, None)
-        story_id = self.conn.execute("SELECT cluster_id FROM articles WHERE id = ?",
-                                     (match,)).fetchone()[0]
+        story_id = article_id if match is None else self.conn.execute(
+            "SELECT cluster_id FROM articles WHERE id = ?", (match,)).fetchone()[0]
         self.conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ?",
                           (story_id, article_id))
         return Placement(story_id, match)
@@ -65,7 +63,7 @@ class StoryIndex:
         self._index(article_id, values, reprints.band_keys(values))
 
     # -- internals ----------------------------------------------------------------
-    def _best_match(self, article_id: int, values, keys: list[int], text: str,
+    def _best_match(self, article_id: int, values: np.ndarray, keys: list[int], text: str,
                     boilerplate: set[int]) -> int | None:
         marks = ",".join("?" * len(keys))
         rows = self.conn.execute(
@@ -87,7 +85,7 @@ class StoryIndex:
                 return other
         return None
 
-    def _index(self, article_id: int, values, keys: list[int]) -> None:
+    def _index(self, article_id: int, values: np.ndarray, keys: list[int]) -> None:
         self.conn.execute("INSERT OR REPLACE INTO story_signatures (article_id, minhash) "
                           "VALUES (?, ?)", (article_id, reprints.pack(values)))
         self.conn.executemany("INSERT OR IGNORE INTO story_bands (bucket, article_id) "
@@ -96,7 +94,7 @@ class StoryIndex:
     def _boilerplate(self, source_id: str, text: str, counted: bool) -> set[int]:
         """The text's paragraphs its source has printed under another of its articles
         (``counted``: this text's own paragraphs are already in the counts)."""
-        keys = reprints.keys_of([text])
+        keys = reprints.keys_of(text)
         if not keys:
             return set()
         marks = ",".join("?" * len(keys))
@@ -108,4 +106,4 @@ class StoryIndex:
         self.conn.executemany(
             "INSERT INTO source_paragraphs (source_id, key, articles) VALUES (?, ?, 1) "
             "ON CONFLICT (source_id, key) DO UPDATE SET articles = articles + 1",
-            [(source_id, key) for key in set(reprints.keys_of([text]))])
+            [(source_id, key) for key in set(reprints.keys_of(text))])
