@@ -230,6 +230,7 @@ def _clean_text(text: str, title: str | None = None, languages: Sequence[str] = 
 
 
 COPIED_PAIR_MIN_CHARS = 120        # a run of paragraphs shorter than this is no copy
+
 # A line that only a machine reads: a bare timestamp or a dash (hidden microdata).
 _MACHINE_LINE = re.compile(r"^(?:\d{4}-\d\d-\d\dT[\d:.+-]+Z?|[^\w]+)$")
 # "Read more: <another story>", "Читайте также: ...": a pointer to another article.

@@ -153,7 +153,7 @@ def warm_up() -> None:
     """Load both sides' lazy parts (dateparser's locales, trafilatura's models) untimed."""
     import trafilatura
     from aggregator.extract import extract_article
-    for s in list(load_htmldate(97)):
+    for s in load_htmldate(97):
         extract_article(s.html, s.url)
         trafilatura.bare_extraction(s.html, url=s.url, with_metadata=True)
 

@@ -126,22 +126,21 @@ class Store:
                     "SELECT id FROM articles WHERE source_id = ? AND content_hash = ? "
                     "ORDER BY id LIMIT 1", (rec.source_id, chash)).fetchone()
                 article_id = row[0] if row else None
-            reprint_of = None
+            stories = StoryIndex(conn)
             if article_id is None:
                 article_id = self._insert(rec, chash)
                 outcome = NEW
-                reprint_of = StoryIndex(conn).place(article_id, rec.source_id, rec.text).reprint_of
+                placed = stories.place(article_id, rec.source_id, rec.text)
             else:
                 outcome = self._refresh(article_id, rec, chash)
                 if outcome == UPDATED:
-                    StoryIndex(conn).revise(article_id, rec.source_id, rec.text)
+                    stories.revise(article_id, rec.source_id, rec.text)
+                placed = stories.placement_of(article_id)
             for url in urls:
                 conn.execute(
                     "INSERT OR IGNORE INTO article_urls (url, article_id, source_id, first_seen_at)"
                     " VALUES (?, ?, ?, ?)", (url, article_id, rec.source_id, rec.seen_at))
-            story_id = conn.execute("SELECT cluster_id FROM articles WHERE id = ?",
-                                    (article_id,)).fetchone()[0]
-        return SaveResult(outcome, article_id, story_id, reprint_of)
+        return SaveResult(outcome, article_id, placed.story_id, placed.reprint_of)
 
     def _find_by_urls(self, urls: list[str]) -> int | None:
         marks = ",".join("?" * len(urls))

@@ -42,12 +42,13 @@ class StoryIndex:
 
     def place(self, article_id: int, source_id: str, text: str) -> Placement:
         """Index a new article and put it in the story of its best-matching reprint."""
-        boilerplate = self._boilerplate(source_id, text, counted=False)
+        own_keys = reprints.keys_of(text)
+        boilerplate = self._boilerplate(source_id, own_keys, counted=False)
         values = reprints.signature(reprints.without(text, boilerplate))
         keys = reprints.band_keys(values)
         match = self._best_match(article_id, values, keys, text, boilerplate)
         self._index(article_id, values, keys)
-        self._count_paragraphs(source_id, text)
+        self._count_paragraphs(source_id, own_keys)
         story_id = article_id if match is None else self.conn.execute(
             "SELECT cluster_id FROM articles WHERE id = ?", (match,)).fetchone()[0]
         self.conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ?",
@@ -56,7 +57,7 @@ class StoryIndex:
 
     def revise(self, article_id: int, source_id: str, text: str) -> None:
         """A revision keeps its row and its story; only its signature and bands move."""
-        boilerplate = self._boilerplate(source_id, text, counted=True)
+        boilerplate = self._boilerplate(source_id, reprints.keys_of(text), counted=True)
         values = reprints.signature(reprints.without(text, boilerplate))
         self.conn.execute("DELETE FROM story_bands WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM story_signatures WHERE article_id = ?", (article_id,))
@@ -80,7 +81,8 @@ class StoryIndex:
             if found is None:
                 continue
             other_text, other_source = found
-            theirs = boilerplate | self._boilerplate(other_source, other_text, counted=True)
+            theirs = boilerplate | self._boilerplate(other_source, reprints.keys_of(other_text),
+                                                     counted=True)
             if reprints.same_story(text, other_text, theirs):
                 return other
         return None
@@ -91,10 +93,15 @@ class StoryIndex:
         self.conn.executemany("INSERT OR IGNORE INTO story_bands (bucket, article_id) "
                               "VALUES (?, ?)", [(key, article_id) for key in keys])
 
-    def _boilerplate(self, source_id: str, text: str, counted: bool) -> set[int]:
-        """The text's paragraphs its source has printed under another of its articles
-        (``counted``: this text's own paragraphs are already in the counts)."""
-        keys = reprints.keys_of(text)
+    def placement_of(self, article_id: int) -> Placement:
+        """The story a stored article is in (a known article joins nothing new)."""
+        story_id = self.conn.execute("SELECT cluster_id FROM articles WHERE id = ?",
+                                     (article_id,)).fetchone()[0]
+        return Placement(story_id, None)
+
+    def _boilerplate(self, source_id: str, keys: list[int], counted: bool) -> set[int]:
+        """Those of a text's paragraph keys its source has printed under another of its
+        articles (``counted``: this text's own paragraphs are already in the counts)."""
         if not keys:
             return set()
         marks = ",".join("?" * len(keys))
@@ -102,8 +109,8 @@ class StoryIndex:
             f"SELECT key FROM source_paragraphs WHERE source_id = ? AND key IN ({marks}) "
             f"AND articles >= ?", (source_id, *keys, 2 if counted else 1))}
 
-    def _count_paragraphs(self, source_id: str, text: str) -> None:
+    def _count_paragraphs(self, source_id: str, keys: list[int]) -> None:
         self.conn.executemany(
             "INSERT INTO source_paragraphs (source_id, key, articles) VALUES (?, ?, 1) "
             "ON CONFLICT (source_id, key) DO UPDATE SET articles = articles + 1",
-            [(source_id, key) for key in set(reprints.keys_of(text))])
+            [(source_id, key) for key in set(keys)])
