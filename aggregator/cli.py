@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -106,34 +104,115 @@ def crawl(sources_path: str, db_path: str, source_ids: tuple[str, ...], refresh:
 @click.option("-v", "--verbose", is_flag=True, help="Log every page.")
 @clean_errors
 def demo(db_path: str, verbose: bool) -> None:
-    """Serve the bundled demo web on 127.0.0.1, crawl it into a fresh database.
+    """Serve the bundled demo web on 127.0.0.1, crawl it into a fresh database,
+    and write the digest of what was found.
 
     \b
     Example:
-        newsagg demo --db demo.db
+        newsagg demo --db demo.db    # also writes demo-sources.toml, demo-digest.html
     """
+    from aggregator.config import load_config
     from aggregator.crawl import QUIET_LOCAL_SETTINGS, format_summary, run_crawl, summary_rows
     from aggregator.demo.server import DemoWeb
+    from aggregator.digest.deliver import parse_digest_date
+    from aggregator.digest.render import render
+    from aggregator.digest.select import build_digest
+    from storage.store import Store
 
+    db = Path(db_path)
+    db.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(db_path + suffix).unlink(missing_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix="newsagg-demo-"))
-    try:
-        with DemoWeb() as web:
-            sources = web.write_sources(workdir / "sources.toml")
-            click.echo(f"Demo web: {len(web.site_ids)} sites on 127.0.0.1 "
-                       f"({', '.join(web.base_url(s) for s in web.site_ids)})", err=True)
-            settings = {**QUIET_LOCAL_SETTINGS, "LOG_LEVEL": "INFO" if verbose else "WARNING"}
-            run_id = run_crawl(sources, db_path, settings=settings)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    sources_file = db.with_name(f"{db.stem}-sources.toml")
+    digest_file = db.with_name(f"{db.stem}-digest.html")
+    with DemoWeb() as web:
+        web.write_sources(sources_file)
+        click.echo(f"Demo web: {len(web.site_ids)} sites on 127.0.0.1 "
+                   f"({', '.join(web.base_url(s) for s in web.site_ids)})", err=True)
+        settings = {**QUIET_LOCAL_SETTINGS, "LOG_LEVEL": "INFO" if verbose else "WARNING"}
+        run_id = run_crawl(sources_file, db_path, settings=settings)
     click.echo(format_summary(summary_rows(db_path, run_id)))
+    digest_settings = load_config(sources_file).digest
+    with Store(db_path) as store:
+        found = build_digest(store.db.conn, digest_settings,
+                             parse_digest_date("next", digest_settings))
+    digest_file.write_text(render(found, digest_settings, "html"), encoding="utf-8")
+    topics = ", ".join(f"{s.name} {len(s.items)}" for s in found.sections)
     click.echo(f"""
+Digest: {found.stories} stories ({topics}) in {digest_file}
 Stored in {db_path}. Look at it with:
   sqlite-utils {db_path} "select source_id, published_at, title from articles order by published_at desc" --table
   sqlite-utils search {db_path} articles "правительство" --table -c title
   sqlite-utils {db_path} "select * from stories where sources > 1" --table
-  sqlite-utils {db_path} "select * from crawl_runs" --table""")
+  newsagg digest --sources {sources_file} --db {db_path} --date next --format text""")
+
+
+@cli.command()
+@sources_option
+@db_option
+@click.option("--date", "date_value", metavar="YYYY-MM-DD|next",
+              help="Digest date: its window ends at the digest time of that day. "
+                   "Default: the newest digest whose window has closed; 'next': the open one.")
+@click.option("--format", "fmt", type=click.Choice(["html", "text", "markdown", "atom"]),
+              default="html", show_default=True, help="Format written to --out or stdout.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False),
+              help="Write the digest to this file (default: stdout, unless --send).")
+@click.option("--send", "do_send", is_flag=True,
+              help="Mail it (HTML and text parts) to the configured recipients.")
+@click.option("--force", is_flag=True, help="With --send: send even if this date was sent.")
+@clean_errors
+def digest(sources_path: str, db_path: str, date_value: str | None, fmt: str,
+           out_path: str | None, do_send: bool, force: bool) -> None:
+    """Render the daily digest of new articles, by topic and story; optionally mail it.
+
+    \b
+    Examples:
+        newsagg digest --format text                 # the latest digest, on stdout
+        newsagg digest --date next --out today.html  # what tomorrow's mail holds so far
+        newsagg digest --send                        # mail it, once per date
+    The SMTP login is read from the variables named in [smtp] (default
+    NEWSAGG_SMTP_USER, NEWSAGG_SMTP_PASSWORD).
+    """
+    from aggregator.config import load_config
+    from aggregator.digest.deliver import deliver, parse_digest_date
+    from aggregator.digest.render import render
+    from aggregator.digest.select import build_digest
+    from aggregator.errors import StoreError
+    from storage.store import Store
+
+    if force and not do_send:
+        raise click.UsageError("--force only makes sense with --send")
+    config = load_config(sources_path)
+    settings = config.digest
+    try:
+        day = parse_digest_date(date_value, settings)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--date") from None
+    if not Path(db_path).is_file():
+        raise StoreError(f"{db_path}: no such database (run `newsagg crawl` first)")
+    with Store(db_path) as store:
+        found = build_digest(store.db.conn, settings, day)
+        if out_path or not do_send:
+            body = render(found, settings, fmt)
+            if out_path:
+                Path(out_path).write_text(body, encoding="utf-8")
+            else:
+                click.echo(body, nl=False)
+        summary = (f"digest {day.isoformat()}: {found.stories} stories, {found.articles} "
+                   f"articles from {found.sources} sources")
+        if found.older:
+            summary += f" ({found.older} older articles not listed)"
+        if do_send:
+            result = deliver(store, settings, found, force=force)
+            if result.sent:
+                summary += (f"; sent to {', '.join(result.recipients)}, "
+                            f"Message-ID {result.message_id}")
+                if result.refused:
+                    refused = "; ".join(f"{a}: {r}" for a, r in result.refused.items())
+                    summary += f"; REFUSED: {refused}"
+            else:
+                summary += f"; not sent: {result.reason}"
+    click.echo(summary, err=True)
 
 
 @cli.group()
@@ -144,19 +223,21 @@ def sources() -> None:
 @sources.command("check")
 @sources_option
 def sources_check(sources_path: str) -> None:
-    """Validate the sources file; print every problem, naming source and field.
+    """Validate the sources file (sources, topics, digest, smtp); print every problem,
+    naming the table and the field.
 
     \b
     Example:
         newsagg sources check --sources sources.toml
     """
-    from aggregator.sources import load_sources
+    from aggregator.config import load_config
 
     try:
-        found = load_sources(sources_path)
+        config = load_config(sources_path)
     except SourcesError as exc:
         click.echo(f"newsagg: error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    found = config.sources
     enabled = sum(s.enabled for s in found)
     click.echo(f"{sources_path}: {len(found)} sources OK ({enabled} enabled)")
     for s in found:
@@ -164,6 +245,12 @@ def sources_check(sources_path: str) -> None:
                           if getattr(s, k))
         state = "" if s.enabled else "  [disabled]"
         click.echo(f"  {s.id:<16} {s.name}  ({kinds}; {s.timezone}){state}")
+    digest = config.digest
+    click.echo(f"digest: daily at {digest.time:%H:%M} {digest.timezone}, "
+               f"{len(digest.recipients)} recipient(s), via {digest.smtp.host}:"
+               f"{digest.smtp.port} ({digest.smtp.security})")
+    for topic in digest.topics:
+        click.echo(f"  topic {topic.id:<10} {topic.name}  ({len(topic.keywords)} keywords)")
 
 
 def main() -> None:

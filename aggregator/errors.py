@@ -12,6 +12,7 @@ EXIT_UNEXPECTED = 1
 EXIT_USAGE = 2          # bad command line or invalid sources file
 EXIT_DATABASE = 3       # the database cannot be opened, created or upgraded
 EXIT_CRAWL = 4          # the crawl itself could not run (e.g. Scrapy failed to start)
+EXIT_MAIL = 5           # the digest could not be sent (SMTP, TLS, login), or may have been
 
 
 class NewsaggError(Exception):
@@ -46,3 +47,17 @@ class CrawlError(NewsaggError):
     """The crawl could not start or was aborted as a whole."""
 
     exit_code = EXIT_CRAWL
+
+
+class MailError(NewsaggError):
+    """The digest could not be sent: the relay refused the connection, the login, the
+    certificate or the message. Nothing is recorded as sent."""
+
+    exit_code = EXIT_MAIL
+
+
+class DigestUncertainError(MailError):
+    """An earlier send of this digest date was interrupted: it may have gone out.
+
+    newsagg does not guess; the user checks a mailbox and sends again with --force.
+    """

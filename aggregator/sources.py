@@ -25,6 +25,8 @@ KNOWN_KEYS = {
     "sitemaps", "listings", "article_pattern", "max_listing_pages", "enabled",
 }
 REQUIRED_KEYS = ("id", "name", "homepage", "timezone")
+# The tables of the file; the digest's own ones are read by aggregator.config.
+TOP_LEVEL_KEYS = {"source", "topic", "digest", "smtp"}
 
 
 @dataclass(frozen=True)
@@ -75,24 +77,29 @@ class Source:
 
 def load_sources(path: str | Path) -> list[Source]:
     """Read and validate a sources file; raise SourcesError listing every problem."""
+    return parse_sources(read_toml(path), str(path))
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """The parsed sources file, or a SourcesError that says why it cannot be read."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SourcesError(str(path), ["file not found"]) from None
     except UnicodeDecodeError as exc:
         raise SourcesError(str(path), [f"not UTF-8 text: {exc}"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise SourcesError(str(path), [f"not valid TOML: {exc}"]) from None
-    return parse_sources(data, str(path))
 
 
 def parse_sources(data: dict[str, Any], origin: str = "<sources>") -> list[Source]:
     """Validate already-parsed TOML data (see load_sources)."""
     problems: list[str] = []
-    extra = sorted(set(data) - {"source"})
+    extra = sorted(set(data) - TOP_LEVEL_KEYS)
     if extra:
-        problems.append(f"unknown top-level key(s) {', '.join(extra)}: use [[source]] tables")
+        problems.append(f"unknown top-level key(s) {', '.join(extra)}: the file holds "
+                        "[[source]], [[topic]], [digest] and [smtp] tables")
     entries = data.get("source", [])
     if not isinstance(entries, list) or not entries:
         problems.append("no [[source]] entries")

@@ -84,3 +84,17 @@ SELECT a.cluster_id AS id,
 FROM articles a
 GROUP BY a.cluster_id
 """
+
+
+@migrations()
+def m003_digests(db: Database) -> None:
+    """The log of digests: what was sent when, to whom, with which articles."""
+    db["digests"].create({
+        "id": int, "digest_date": str, "window_start": str, "window_end": str,
+        # "sending" from just before the SMTP conversation until the server took the
+        # message ("sent"); a "sending" row left behind means the process died in between.
+        "status": str, "started_at": str, "sent_at": str,
+        "recipients": str, "refused": str, "message_id": str, "subject": str,
+        "stories": int, "articles": int, "article_ids": str,
+    }, pk="id", not_null={"digest_date", "status", "started_at"})
+    db["digests"].create_index(["digest_date"])

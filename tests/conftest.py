@@ -19,9 +19,10 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "DOWNLOAD_DELAY_JITTER=0"]
 
 
-def run_newsagg(*args: str, timeout: float = 240, **kwargs) -> subprocess.CompletedProcess:
+def run_newsagg(*args: str, timeout: float = 240, env: dict | None = None,
+                **kwargs) -> subprocess.CompletedProcess:
     """`newsagg ARGS` in a fresh process (Scrapy's reactor runs once per process)."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**(os.environ if env is None else env), "PYTHONUNBUFFERED": "1"}
     return subprocess.run([sys.executable, "-m", "aggregator", *args], capture_output=True,
                           text=True, timeout=timeout, env=env, **kwargs)
 

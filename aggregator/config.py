@@ -1,0 +1,38 @@
+"""The whole sources file: the sources, plus the digest's tables.
+
+`newsagg crawl` needs only the sources (aggregator.sources); commands that also
+need the digest settings load everything here, so that one run of
+`newsagg sources check` reports every problem of every table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from aggregator.digest.settings import DigestSettings, parse_digest_settings
+from aggregator.errors import SourcesError
+from aggregator.sources import Source, parse_sources, read_toml
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    sources: list[Source]
+    digest: DigestSettings
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate the whole file; raise SourcesError listing every problem."""
+    path = Path(path)
+    data = read_toml(path)
+    problems: list[str] = []
+    sources: list[Source] = []
+    try:
+        sources = parse_sources(data, str(path))
+    except SourcesError as exc:
+        problems.extend(exc.problems)
+    digest = parse_digest_settings(data, path.resolve().parent, problems)
+    if problems:
+        raise SourcesError(str(path), problems)
+    return Config(path, sources, digest)

@@ -1,0 +1,95 @@
+"""Rendering a digest with Jinja2 templates: HTML and Atom escaped, Markdown escaped too.
+
+The packaged templates live in ``aggregator/digest/templates``; a directory set
+as ``[digest] templates`` is searched first, so a user overrides one template by
+writing a file of the same name there.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from aggregator.digest.select import Digest
+from aggregator.digest.settings import DigestSettings
+from aggregator.digest.text import display_day, one_line
+
+FORMATS = {"html": "digest.html", "text": "digest.txt", "markdown": "digest.md",
+           "atom": "digest.atom"}
+MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()<>#!|~])")
+SUBJECT_MAX_CHARS = 200
+
+
+def markdown_escape(value: Any) -> Any:
+    """Every value printed into Markdown has its markup characters backslash-escaped."""
+    if isinstance(value, Markup) or value is None:
+        return value if value is not None else ""
+    return MARKDOWN_SPECIAL_RE.sub(r"\\\1", str(value))
+
+
+@lru_cache(maxsize=16)
+def environment(kind: str, templates: Path | None = None) -> Environment:
+    """The Jinja2 environment for a format: autoescape for HTML and Atom, Markdown
+    escaping for Markdown, plain for text (whose values are one-line already)."""
+    loaders = [FileSystemLoader(str(templates))] if templates else []
+    loaders.append(PackageLoader("aggregator.digest", "templates"))
+    options: dict[str, Any] = {"loader": ChoiceLoader(loaders), "undefined": StrictUndefined,
+                               "trim_blocks": True, "lstrip_blocks": True,
+                               "keep_trailing_newline": True}
+    if kind in ("html", "atom"):
+        options["autoescape"] = True
+    elif kind == "markdown":
+        options["finalize"] = markdown_escape
+    env = Environment(**options)
+    env.filters["day"] = display_day
+    env.filters["rfc3339"] = rfc3339
+    return env
+
+
+def render(digest: Digest, settings: DigestSettings, fmt: str = "html") -> str:
+    """The digest in one format: html, text, markdown or atom."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown digest format {fmt!r} (use {', '.join(FORMATS)})")
+    template = environment(fmt, settings.templates).get_template(FORMATS[fmt])
+    return template.render(**context(digest, settings))
+
+
+def subject(digest: Digest, settings: DigestSettings) -> str:
+    """The mail subject from the configured template, on one line."""
+    env = Environment(undefined=StrictUndefined)
+    text = env.from_string(settings.subject).render(**context(digest, settings))
+    return one_line(text)[:SUBJECT_MAX_CHARS] or f"newsagg digest {digest.date.isoformat()}"
+
+
+def context(digest: Digest, settings: DigestSettings) -> dict[str, Any]:
+    top = digest.items[0].title if digest.items else ""
+    return {
+        "digest": digest, "date": display_day(digest.date), "iso_date": digest.date.isoformat(),
+        "stories": digest.stories, "articles": digest.articles, "sources": digest.sources,
+        "top_title": top, "sections": digest.sections, "timezone": digest.timezone,
+        "window_start": digest.window_start, "window_end": digest.window_end,
+        "generated_at": datetime.now(timezone.utc),
+    }
+
+
+def rfc3339(value: str | datetime | None, fallback: str = "") -> str:
+    """An Atom date: a stored date-only value becomes midnight UTC of that day."""
+    if value is None:
+        return fallback
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if len(value) == 10:
+        return f"{value}T00:00:00Z"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return fallback
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.isoformat(timespec="seconds")

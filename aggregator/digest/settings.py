@@ -1,0 +1,265 @@
+"""The digest's part of the sources file: `[digest]`, `[smtp]` and `[[topic]]` tables.
+
+Like the sources, these are validated strictly and every problem names its table
+and field. Secrets are never in the file: `[smtp]` names the environment
+variables that hold the login.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from aggregator.sources import ID_RE
+
+SECURITY_MODES = ("starttls", "tls", "none")
+EMPTY_MODES = ("notice", "skip")
+OTHER_MODES = ("show", "omit")
+DEFAULT_SUBJECT = "newsagg digest {{ date }}: {{ stories }} new stories"
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    """A topic: keywords written once, matched in every word form (see topics.py)."""
+
+    id: str
+    name: str
+    keywords: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = "127.0.0.1"
+    port: int = 587
+    security: str = "starttls"
+    username_env: str = "NEWSAGG_SMTP_USER"
+    password_env: str = "NEWSAGG_SMTP_PASSWORD"
+    ca_file: str | None = None
+    timeout: float = 30.0
+
+    @property
+    def is_loopback(self) -> bool:
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    time: time = time(7, 0)
+    timezone: str = "UTC"
+    recipients: tuple[str, ...] = ()
+    sender: str | None = None
+    subject: str = DEFAULT_SUBJECT
+    empty: str = "notice"          # "notice": a short "nothing new" email; "skip": none
+    other: str = "show"            # articles matching no topic: under "Other", or left out
+    max_age_days: int = 30         # older articles seen for the first time are counted, not listed
+    lead_chars: int = 280
+    templates: Path | None = None  # a directory whose templates override the packaged ones
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    topics: tuple[TopicRule, ...] = ()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+DIGEST_KEYS = {"time", "timezone", "recipients", "sender", "subject", "empty", "other",
+               "max_age_days", "lead_chars", "templates"}
+SMTP_KEYS = {"host", "port", "security", "username_env", "password_env", "ca_file", "timeout"}
+TOPIC_KEYS = {"id", "name", "keywords", "exclude"}
+
+
+def parse_digest_settings(data: dict[str, Any], base_dir: Path,
+                          problems: list[str]) -> DigestSettings:
+    """Read the digest tables of parsed TOML, appending every problem to ``problems``."""
+    digest = _table(data, "digest", problems)
+    smtp = _table(data, "smtp", problems)
+    checker = _Checker(problems)
+    values: dict[str, Any] = {}
+
+    checker.unknown("[digest]", digest, DIGEST_KEYS)
+    if "time" in digest:
+        match = TIME_RE.match(str(digest["time"]))
+        if not isinstance(digest["time"], str) or not match:
+            checker.bad("[digest]", "time", "use HH:MM, e.g. \"07:00\"")
+        else:
+            values["time"] = time(int(match[1]), int(match[2]))
+    if "timezone" in digest:
+        zone = digest["timezone"]
+        try:
+            ZoneInfo(zone)
+            values["timezone"] = zone
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            checker.bad("[digest]", "timezone", f"unknown time zone {zone!r} (use an IANA name)")
+    recipients = checker.strings("[digest]", digest, "recipients")
+    for address in recipients:
+        if "@" not in address or any(c in address for c in "\r\n,;<> "):
+            checker.bad("[digest]", "recipients", f"not one e-mail address: {address!r}")
+    values["recipients"] = tuple(recipients)
+    for key in ("sender", "subject"):
+        if key in digest:
+            if not isinstance(digest[key], str) or not digest[key].strip():
+                checker.bad("[digest]", key, "must be a non-empty string")
+            elif "\n" in digest[key] or "\r" in digest[key]:
+                checker.bad("[digest]", key, "must be one line")
+            else:
+                values[key] = digest[key].strip()
+    for key, allowed in (("empty", EMPTY_MODES), ("other", OTHER_MODES)):
+        if key in digest:
+            if digest[key] not in allowed:
+                checker.bad("[digest]", key, f"use one of {', '.join(map(repr, allowed))}")
+            else:
+                values[key] = digest[key]
+    for key, minimum in (("max_age_days", 0), ("lead_chars", 40)):
+        if key in digest:
+            number = checker.integer("[digest]", digest, key, minimum)
+            if number is not None:
+                values[key] = number
+    if "templates" in digest:
+        if not isinstance(digest["templates"], str) or not digest["templates"]:
+            checker.bad("[digest]", "templates", "must be a directory path")
+        else:
+            folder = (base_dir / digest["templates"]).resolve()
+            if not folder.is_dir():
+                checker.bad("[digest]", "templates", f"not a directory: {folder}")
+            values["templates"] = folder
+
+    values["smtp"] = _parse_smtp(smtp, base_dir, checker)
+    values["topics"] = _parse_topics(data.get("topic", []), checker)
+    return DigestSettings(**values)
+
+
+def _parse_smtp(smtp: dict[str, Any], base_dir: Path, checker: "_Checker") -> SmtpSettings:
+    values: dict[str, Any] = {}
+    checker.unknown("[smtp]", smtp, SMTP_KEYS)
+    if "host" in smtp:
+        if not isinstance(smtp["host"], str) or not smtp["host"].strip():
+            checker.bad("[smtp]", "host", "must be a host name")
+        else:
+            values["host"] = smtp["host"].strip()
+    if "security" in smtp:
+        if smtp["security"] not in SECURITY_MODES:
+            checker.bad("[smtp]", "security", f"use one of {', '.join(map(repr, SECURITY_MODES))}")
+        else:
+            values["security"] = smtp["security"]
+    if "port" in smtp:
+        port = checker.integer("[smtp]", smtp, "port", 1)
+        if port is not None and port > 65535:
+            checker.bad("[smtp]", "port", "must be at most 65535")
+        elif port is not None:
+            values["port"] = port
+    elif values.get("security") == "tls":
+        values["port"] = 465
+    for key in ("username_env", "password_env"):
+        if key in smtp:
+            if not isinstance(smtp[key], str) or not ENV_NAME_RE.match(smtp[key]):
+                checker.bad("[smtp]", key, "must be the NAME of an environment variable "
+                                           "(the secret itself never goes in this file)")
+            else:
+                values[key] = smtp[key]
+    if "ca_file" in smtp:
+        if not isinstance(smtp["ca_file"], str) or not smtp["ca_file"]:
+            checker.bad("[smtp]", "ca_file", "must be a file path")
+        else:
+            path = (base_dir / smtp["ca_file"]).resolve()
+            if not path.is_file():
+                checker.bad("[smtp]", "ca_file", f"no such file: {path}")
+            values["ca_file"] = str(path)
+    if "timeout" in smtp:
+        timeout = smtp["timeout"]
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            checker.bad("[smtp]", "timeout", "must be a positive number of seconds")
+        else:
+            values["timeout"] = float(timeout)
+    settings = SmtpSettings(**values)
+    if settings.security == "none" and "host" in values and not settings.is_loopback:
+        checker.bad("[smtp]", "security", f"'none' sends mail unencrypted: allowed only to a "
+                                          f"relay on this machine, not to {settings.host!r}")
+    return settings
+
+
+def _parse_topics(entries: Any, checker: "_Checker") -> tuple[TopicRule, ...]:
+    if not isinstance(entries, list):
+        checker.problems.append("[[topic]]: must be an array of tables ([[topic]])")
+        return ()
+    topics: list[TopicRule] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries, start=1):
+        label = f"topic #{index}"
+        if not isinstance(entry, dict):
+            checker.problems.append(f"{label}: must be a table")
+            continue
+        if isinstance(entry.get("id"), str):
+            label = f"topic {entry['id']!r}"
+        before = len(checker.problems)
+        checker.unknown(label, entry, TOPIC_KEYS)
+        topic_id = entry.get("id")
+        if not isinstance(topic_id, str) or not ID_RE.match(topic_id):
+            checker.bad(label, "id", "missing, or not made of a-z, 0-9, '_' and '-'")
+        elif topic_id in seen:
+            checker.bad(label, "id", "duplicate id")
+        name = entry.get("name", topic_id)
+        if not isinstance(name, str) or not name.strip():
+            checker.bad(label, "name", "must be a non-empty string")
+        keywords = checker.strings(label, entry, "keywords")
+        if not keywords:
+            checker.bad(label, "keywords", "list at least one keyword")
+        exclude = checker.strings(label, entry, "exclude")
+        for key, words in (("keywords", keywords), ("exclude", exclude)):
+            for word in words:
+                if not re.search(r"\w", word):
+                    checker.bad(label, key, f"{word!r} has no word in it")
+        if len(checker.problems) == before:
+            seen.add(topic_id)
+            topics.append(TopicRule(topic_id, name.strip(), tuple(keywords), tuple(exclude)))
+    return tuple(topics)
+
+
+def _table(data: dict[str, Any], key: str, problems: list[str]) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        problems.append(f"[{key}]: must be a table")
+        return {}
+    return value
+
+
+class _Checker:
+    """Collects problems, each naming the table and the field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+
+    def bad(self, table: str, key: str, why: str) -> None:
+        self.problems.append(f"{table}: field {key!r}: {why}")
+
+    def unknown(self, table: str, entry: dict[str, Any], known: set[str]) -> None:
+        for key in sorted(set(entry) - known):
+            self.bad(table, key, f"unknown key (known: {', '.join(sorted(known))})")
+
+    def strings(self, table: str, entry: dict[str, Any], key: str) -> list[str]:
+        value = entry.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            self.bad(table, key, "must be a list of strings")
+            return []
+        return [x.strip() for x in value]
+
+    def integer(self, table: str, entry: dict[str, Any], key: str, minimum: int) -> int | None:
+        value = entry[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.bad(table, key, f"must be an integer >= {minimum}")
+            return None
+        return value

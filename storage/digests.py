@@ -1,0 +1,81 @@
+"""The log of sent digests, so that a digest date is mailed once.
+
+A send is claimed before the SMTP conversation (a "sending" row, written in a
+``BEGIN IMMEDIATE`` transaction so two processes cannot both claim a date) and
+marked "sent" once the server accepted the message. A failed send removes its
+claim. A claim left "sending" means the process died mid-send: the mail may or
+may not have gone out, so it is not sent again without ``force``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Sequence
+
+SENDING, SENT = "sending", "sent"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class DigestRecord:
+    id: int
+    digest_date: str
+    status: str
+    started_at: str
+    sent_at: str | None
+    message_id: str | None
+    recipients: list[str]
+
+
+class DigestLog:
+    """Reads and writes the `digests` table on an open store connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def last(self, digest_date: str) -> DigestRecord | None:
+        """The latest claim or send for a date, if any."""
+        row = self.conn.execute(
+            "SELECT id, digest_date, status, started_at, sent_at, message_id, recipients"
+            " FROM digests WHERE digest_date = ? ORDER BY id DESC LIMIT 1",
+            (digest_date,)).fetchone()
+        if row is None:
+            return None
+        return DigestRecord(*row[:6], json.loads(row[6] or "[]"))
+
+    def claim(self, digest_date: str, *, window: tuple[str, str], recipients: Sequence[str],
+              message_id: str, subject: str, article_ids: Sequence[int], stories: int,
+              force: bool = False) -> tuple[int | None, DigestRecord | None]:
+        """Claim the date for sending: (claim id, None), or (None, the earlier record)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            earlier = self.last(digest_date)
+            if earlier is not None and not force:
+                self.conn.execute("ROLLBACK")
+                return None, earlier
+            cur = self.conn.execute(
+                "INSERT INTO digests (digest_date, window_start, window_end, status, started_at,"
+                " recipients, message_id, subject, stories, articles, article_ids)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (digest_date, window[0], window[1], SENDING, _now(), json.dumps(list(recipients)),
+                 message_id, subject, stories, len(article_ids), json.dumps(list(article_ids))))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return cur.lastrowid, None
+
+    def mark_sent(self, claim_id: int, refused: dict[str, Any] | None = None) -> None:
+        self.conn.execute("UPDATE digests SET status = ?, sent_at = ?, refused = ? WHERE id = ?",
+                          (SENT, _now(), json.dumps(refused or {}, ensure_ascii=False),
+                           claim_id))
+
+    def release(self, claim_id: int) -> None:
+        """Forget a claim whose send failed: nothing was sent, nothing is recorded."""
+        self.conn.execute("DELETE FROM digests WHERE id = ? AND status = ?", (claim_id, SENDING))
