@@ -1,0 +1,10 @@
+"""The daily digest: what the store first saw in a day, by topic and story, mailed once.
+
+settings  the `[digest]`, `[smtp]` and `[[topic]]` tables of the sources file
+topics    keyword rules matched in every ru/uk word form and English stem
+select    the window, the articles in it, grouped by topic and story (reads the store)
+text      one-line titles, leads cut at a sentence end, safe links, display dates
+render    Jinja2 templates (html, text, markdown, atom) and the subject line
+mail      the multipart message and the SMTP conversation, with clear errors
+deliver   claim, send and record one date, so that it is mailed once
+"""

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SPACE_RE = re.compile(r"\s+")
+PARAGRAPH_BREAK_RE = re.compile(r"\n\s*\n")
 # A sentence ends at . ! ? or … (maybe closed by a quote or bracket) before a space and
 # a capital, digit or opening quote.
 SENTENCE_END_RE = re.compile(r"[.!?…]+[\"»”’)]*(?=\s+[\"«“„(]?[A-ZА-ЯЁІЇЄҐ0-9])")
@@ -35,6 +36,8 @@ def one_line(value: str | None) -> str:
     """
     if not value:
         return ""
+    if value.isprintable():                   # no control, format or line-break character
+        return SPACE_RE.sub(" ", value).strip()
     cleaned = "".join(" " if ch in LINE_BREAKS else ch for ch in value
                       if ch in LINE_BREAKS or unicodedata.category(ch) not in ("Cc", "Cf"))
     return SPACE_RE.sub(" ", cleaned).strip()
@@ -56,7 +59,7 @@ def safe_url(url: str | None) -> str | None:
 def _sentence_ends(paragraph: str) -> list[int]:
     ends = []
     for match in SENTENCE_END_RE.finditer(paragraph):
-        before = WORD_BEFORE_RE.search(paragraph[:match.start() + 1])
+        before = WORD_BEFORE_RE.search(paragraph, max(0, match.start() - 30), match.start() + 1)
         word = before.group(1) if before else ""
         if match.group().startswith(".") and (
                 word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper())):
@@ -83,10 +86,11 @@ def lead(text: str | None, title: str | None = None, limit: int = 280) -> str:
     if not text:
         return ""
     folded_title = one_line(title).casefold()
-    paragraphs = [one_line(p) for p in re.split(r"\n\s*\n", text)]
-    paragraphs = [p for p in paragraphs if p.casefold() != folded_title and _is_prose(p)]
+    paragraphs = (one_line(p) for p in PARAGRAPH_BREAK_RE.split(text))   # lazily: texts are long
     out = ""
     for paragraph in paragraphs:
+        if paragraph.casefold() == folded_title or not _is_prose(paragraph):
+            continue
         start = len(out) + 1 if out else 0
         joined = f"{out} {paragraph}" if out else paragraph
         ends = [start + e for e in _sentence_ends(paragraph)] + [len(joined)]

@@ -15,12 +15,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Sequence
+from typing import Iterable
 
 from aggregator.digest.settings import TopicRule
 
-DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2212"), "-")
-APOSTROPHES = dict.fromkeys(map(ord, "\u2019\u02bc\u2018`"), "'")
+DASH_RE = re.compile("[\u2010\u2011\u2012\u2013\u2212]")
+APOSTROPHE_RE = re.compile("[\u2019\u02bc\u2018`]")
 TOKEN_RE = re.compile(r"\w+(?:['-]\w+)*")
 CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 LATIN_RE = re.compile(r"[a-z]")
@@ -33,17 +33,8 @@ def fold(word: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Words of a text in their original case, dashes and apostrophes unified."""
-    text = unicodedata.normalize("NFKC", text).translate(DASHES).translate(APOSTROPHES)
-    return TOKEN_RE.findall(text)
-
-
-@dataclass(frozen=True)
-class _Token:
-    exact: str
-    folded: str
-
-
-WordTest = Callable[[_Token], bool]
+    text = DASH_RE.sub("-", unicodedata.normalize("NFKC", text))
+    return TOKEN_RE.findall(APOSTROPHE_RE.sub("'", text))
 
 
 @lru_cache(maxsize=1)
@@ -89,21 +80,70 @@ def is_acronym(word: str) -> bool:
     return sum(ch.isupper() for ch in word) >= 2
 
 
-def word_test(word: str) -> WordTest:
-    """How one keyword word recognises a word of the text."""
-    if word.endswith("*"):
-        prefix = fold(word[:-1])
-        return lambda token: token.folded.startswith(prefix)
-    if is_acronym(word):
-        return lambda token: token.exact == word
-    folded = fold(word)
-    if CYRILLIC_RE.search(folded):
-        forms = word_forms(folded)
-        return lambda token: token.folded in forms
-    if LATIN_RE.search(folded):
-        stem = english_stem(folded)
-        return lambda token: token.folded == folded or english_stem(token.folded) == stem
-    return lambda token: token.folded == folded
+class Words:
+    """The words of the texts searched, with the sets that make most keywords one lookup."""
+
+    def __init__(self, *texts: str | None) -> None:
+        text = "\n".join(t for t in texts if t)
+        self.exact = tokenize(text)
+        self.folded = tokenize(fold(text))
+        if len(self.folded) != len(self.exact):      # a letter whose lower case splits
+            self.folded = [fold(word) for word in self.exact]
+        self.exact_set = frozenset(self.exact)
+        self.folded_set = frozenset(self.folded)
+        self._stems: frozenset[str] | None = None
+
+    @property
+    def stems(self) -> frozenset[str]:
+        if self._stems is None:
+            self._stems = frozenset(english_stem(w) for w in self.folded_set if LATIN_RE.search(w))
+        return self._stems
+
+
+@dataclass(frozen=True)
+class WordTest:
+    """How one keyword word recognises a word of the text: by its forms, stem, prefix,
+    exact spelling (acronyms) or folded spelling."""
+
+    kind: str
+    value: str
+    forms: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, word: str) -> "WordTest":
+        if word.endswith("*"):
+            return cls("prefix", fold(word[:-1]))
+        if is_acronym(word):
+            return cls("acronym", word)
+        folded = fold(word)
+        if CYRILLIC_RE.search(folded):
+            return cls("forms", folded, word_forms(folded))
+        if LATIN_RE.search(folded):
+            return cls("stem", english_stem(folded), frozenset([folded]))
+        return cls("folded", folded)
+
+    def anywhere(self, words: Words) -> bool:
+        if self.kind == "prefix":
+            return any(w.startswith(self.value) for w in words.folded_set)
+        if self.kind == "acronym":
+            return self.value in words.exact_set
+        if self.kind == "forms":
+            return not self.forms.isdisjoint(words.folded_set)
+        if self.kind == "stem":
+            return self.value in words.stems or not self.forms.isdisjoint(words.folded_set)
+        return self.value in words.folded_set
+
+    def at(self, words: Words, index: int) -> bool:
+        folded = words.folded[index]
+        if self.kind == "prefix":
+            return folded.startswith(self.value)
+        if self.kind == "acronym":
+            return words.exact[index] == self.value
+        if self.kind == "stem":
+            return folded in self.forms or english_stem(folded) == self.value
+        if self.kind == "forms":
+            return folded in self.forms
+        return folded == self.value
 
 
 @dataclass(frozen=True)
@@ -111,14 +151,15 @@ class Phrase:
     text: str
     tests: tuple[WordTest, ...]
 
-    def found_in(self, tokens: Sequence[_Token]) -> bool:
-        if not self.tests:
+    def found_in(self, words: Words) -> bool:
+        if not self.tests or not all(test.anywhere(words) for test in self.tests):
             return False
+        if len(self.tests) == 1:
+            return True
         first, rest = self.tests[0], self.tests[1:]
-        last_start = len(tokens) - len(self.tests)
-        for start in range(last_start + 1):
-            if first(tokens[start]) and all(
-                    test(tokens[start + 1 + i]) for i, test in enumerate(rest)):
+        for start in range(len(words.exact) - len(self.tests) + 1):
+            if first.at(words, start) and all(
+                    test.at(words, start + 1 + i) for i, test in enumerate(rest)):
                 return True
         return False
 
@@ -129,7 +170,7 @@ def compile_phrase(keyword: str) -> Phrase:
         words.extend(tokenize(part))          # «МФЦ» -> МФЦ
         if part.endswith("*") and words:
             words[-1] += "*"
-    return Phrase(keyword, tuple(word_test(w) for w in words))
+    return Phrase(keyword, tuple(WordTest.of(w) for w in words))
 
 
 class TopicMatcher:
@@ -142,10 +183,10 @@ class TopicMatcher:
 
     def match(self, *texts: str | None) -> list[str]:
         """The ids of the topics whose keywords appear in the texts (and no exclusion)."""
-        tokens = [_Token(word, fold(word)) for text in texts if text for word in tokenize(text)]
+        words = Words(*texts)
         found = []
         for topic, (keywords, exclude) in zip(self.topics, self._rules):
-            if any(p.found_in(tokens) for p in keywords) and not any(
-                    p.found_in(tokens) for p in exclude):
+            if any(p.found_in(words) for p in keywords) and not any(
+                    p.found_in(words) for p in exclude):
                 found.append(topic.id)
         return found
