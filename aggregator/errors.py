@@ -12,7 +12,7 @@ EXIT_UNEXPECTED = 1
 EXIT_USAGE = 2          # bad command line or invalid sources file
 EXIT_DATABASE = 3       # the database cannot be opened, created or upgraded
 EXIT_CRAWL = 4          # the crawl itself could not run (e.g. Scrapy failed to start)
-EXIT_MAIL = 5           # the digest could not be sent (SMTP, TLS, login), or may have been
+EXIT_MAIL = 5           # the digest was not sent (SMTP, TLS, login), or an earlier send is in doubt
 
 
 class NewsaggError(Exception):
@@ -47,6 +47,13 @@ class CrawlError(NewsaggError):
     """The crawl could not start or was aborted as a whole."""
 
     exit_code = EXIT_CRAWL
+
+
+class TemplateError(NewsaggError):
+    """A digest template (ours overridden by the user's, or the subject line) does not
+    render: a syntax error or an unknown variable. The message names the template."""
+
+    exit_code = EXIT_USAGE
 
 
 class MailError(NewsaggError):

@@ -12,14 +12,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any, Sequence
 
+from storage.store import utc_now
+
 SENDING, SENT = "sending", "sent"
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -63,7 +60,7 @@ class DigestLog:
                 "INSERT INTO digests (digest_date, window_start, window_end, status, started_at,"
                 " recipients, message_id, subject, stories, articles, article_ids)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (digest_date, window[0], window[1], SENDING, _now(), json.dumps(list(recipients)),
+                (digest_date, window[0], window[1], SENDING, utc_now(), json.dumps(list(recipients)),
                  message_id, subject, stories, len(article_ids), json.dumps(list(article_ids))))
             self.conn.execute("COMMIT")
         except BaseException:
@@ -73,7 +70,7 @@ class DigestLog:
 
     def mark_sent(self, claim_id: int, refused: dict[str, Any] | None = None) -> None:
         self.conn.execute("UPDATE digests SET status = ?, sent_at = ?, refused = ? WHERE id = ?",
-                          (SENT, _now(), json.dumps(refused or {}, ensure_ascii=False),
+                          (SENT, utc_now(), json.dumps(refused or {}, ensure_ascii=False),
                            claim_id))
 
     def release(self, claim_id: int) -> None:

@@ -201,3 +201,19 @@ def test_a_users_template_overrides_the_packaged_one(store, tmp_path):
     settings = DigestSettings(**{**SETTINGS.__dict__, "templates": tmp_path})
     assert render(digest_of(store), settings, "text") == "1 stories; Открылся МФЦ\n"
     assert "<!DOCTYPE html>" in render(digest_of(store), settings, "html")   # others stay ours
+
+
+def test_a_broken_user_template_is_a_clear_error_naming_it(store, tmp_path):
+    from aggregator.errors import TemplateError
+
+    (tmp_path / "digest.txt").write_text("line one\n{% for x in %}\n")
+    (tmp_path / "digest.md").write_text("{{ no_such_variable }}\n")
+    save(store, "ulgov", "/x", "Открылся МФЦ", MFC_TEXT)
+    settings = DigestSettings(**{**SETTINGS.__dict__, "templates": tmp_path,
+                                 "subject": "{{ nope }}"})
+    with pytest.raises(TemplateError, match=r"digest\.txt, line 2: Expected an expression"):
+        render(digest_of(store), settings, "text")
+    with pytest.raises(TemplateError, match=r"digest\.md.*'no_such_variable' is undefined"):
+        render(digest_of(store), settings, "markdown")
+    with pytest.raises(TemplateError, match=r"field 'subject': 'nope' is undefined"):
+        subject(digest_of(store), settings)

@@ -262,6 +262,8 @@ def test_no_digest_tables_give_the_defaults():
      "[digest]: field 'recipients': not one e-mail address"),
     ({"digest": {"subject": "Digest\r\nBcc: evil@example.org"}},
      "[digest]: field 'subject': must be one line"),
+    ({"digest": {"subject": "Digest {{ date "}},
+     "[digest]: field 'subject': not a valid template"),
     ({"digest": {"other": ""}}, "[digest]: field 'other': use one of 'show', 'omit'"),
     ({"digest": {"empty": "always"}}, "[digest]: field 'empty': use one of"),
     ({"digest": {"lead_chars": 10}}, "[digest]: field 'lead_chars': must be an integer >= 40"),

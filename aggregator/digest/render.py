@@ -13,12 +13,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from aggregator.digest.select import Digest
 from aggregator.digest.settings import DigestSettings
 from aggregator.digest.text import display_day, one_line
+from aggregator.errors import TemplateError
 
 FORMATS = {"html": "digest.html", "text": "digest.txt", "markdown": "digest.md",
            "atom": "digest.atom"}
@@ -56,15 +58,28 @@ def render(digest: Digest, settings: DigestSettings, fmt: str = "html") -> str:
     """The digest in one format: html, text, markdown or atom."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown digest format {fmt!r} (use {', '.join(FORMATS)})")
-    template = environment(fmt, settings.templates).get_template(FORMATS[fmt])
-    return template.render(**context(digest, settings))
+    name = FORMATS[fmt]
+    try:
+        template = environment(fmt, settings.templates).get_template(name)
+        return template.render(**context(digest, settings))
+    except jinja2.TemplateError as exc:
+        raise TemplateError(_template_problem(name, exc)) from None
 
 
 def subject(digest: Digest, settings: DigestSettings) -> str:
     """The mail subject from the configured template, on one line."""
     env = Environment(undefined=StrictUndefined)
-    text = env.from_string(settings.subject).render(**context(digest, settings))
+    try:
+        text = env.from_string(settings.subject).render(**context(digest, settings))
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"[digest] field 'subject': {exc}") from None
     return one_line(text)[:SUBJECT_MAX_CHARS] or f"newsagg digest {digest.date.isoformat()}"
+
+
+def _template_problem(name: str, exc: jinja2.TemplateError) -> str:
+    where = getattr(exc, "filename", None) or name
+    line = getattr(exc, "lineno", None)
+    return f"digest template {where}{f', line {line}' if line else ''}: {exc.message or exc}"
 
 
 def context(digest: Digest, settings: DigestSettings) -> dict[str, Any]:

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import jinja2
+
 from aggregator.sources import ID_RE
 
 SECURITY_MODES = ("starttls", "tls", "none")
@@ -114,6 +116,8 @@ def parse_digest_settings(data: dict[str, Any], base_dir: Path,
                 checker.bad("[digest]", key, "must be a non-empty string")
             elif "\n" in digest[key] or "\r" in digest[key]:
                 checker.bad("[digest]", key, "must be one line")
+            elif key == "subject" and (problem := _template_syntax(digest[key])):
+                checker.bad("[digest]", key, f"not a valid template: {problem}")
             else:
                 values[key] = digest[key].strip()
     for key, allowed in (("empty", EMPTY_MODES), ("other", OTHER_MODES)):
@@ -225,6 +229,14 @@ def _parse_topics(entries: Any, checker: "_Checker") -> tuple[TopicRule, ...]:
             seen.add(topic_id)
             topics.append(TopicRule(topic_id, name.strip(), tuple(keywords), tuple(exclude)))
     return tuple(topics)
+
+
+def _template_syntax(text: str) -> str | None:
+    try:
+        jinja2.Environment().parse(text)
+    except jinja2.TemplateSyntaxError as exc:
+        return exc.message
+    return None
 
 
 def _table(data: dict[str, Any], key: str, problems: list[str]) -> dict[str, Any]:
