@@ -215,6 +215,61 @@ def digest(sources_path: str, db_path: str, date_value: str | None, fmt: str,
     click.echo(summary, err=True)
 
 
+@cli.command()
+@sources_option
+@db_option
+@click.option("-s", "--set", "set_pairs", multiple=True, metavar="NAME=VALUE",
+              help="A Scrapy setting for every crawl it runs, e.g. -s DOWNLOAD_DELAY=2.")
+@click.option("-v", "--verbose", is_flag=True, help="Log every job as it starts and ends.")
+@clean_errors
+def schedule(sources_path: str, db_path: str, set_pairs: tuple[str, ...],
+             verbose: bool) -> None:
+    """Run crawls and the digest on schedule until stopped (SIGTERM or Ctrl-C).
+
+    \b
+    Example:
+        newsagg schedule --sources sources.toml --db news.db
+    Each source is crawled on its `schedule` cron (default: [schedule] crawl), each
+    crawl in its own process with a time limit; the digest is sent at [digest] time.
+    A digest or crawl missed while it was down runs once when it starts again. One
+    scheduler per database: a second one exits with code 6.
+    """
+    import logging
+
+    from aggregator.schedule.scheduler import NewsScheduler
+
+    parse_settings(set_pairs)                      # a bad pair is a usage error now
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    logging.getLogger("newsagg.schedule").setLevel(logging.INFO)
+    crawl_args = [arg for pair in set_pairs for arg in ("-s", pair)]
+    NewsScheduler(sources_path, db_path, crawl_args=crawl_args).run()
+
+
+@cli.command()
+@sources_option
+@db_option
+@clean_errors
+def status(sources_path: str, db_path: str) -> None:
+    """Per source: last crawl, next crawl, articles in 24 h and 7 days, health.
+
+    \b
+    Example:
+        newsagg status --db news.db
+    Health flags a source whose last two crawls found no article links, whose pages
+    without text or without a date jumped against its earlier crawls (a redesign),
+    or that stored nothing new in 7 days after a busy month.
+    """
+    from aggregator.config import load_config
+    from aggregator.errors import StoreError
+    from aggregator.schedule.status import format_status, read_status
+
+    config = load_config(sources_path)
+    if not Path(db_path).is_file():
+        raise StoreError(f"{db_path}: no such database (run `newsagg crawl` first)")
+    click.echo(format_status(read_status(config, db_path)))
+
+
 @cli.group()
 def sources() -> None:
     """Inspect the sources file."""

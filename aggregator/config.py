@@ -1,4 +1,4 @@
-"""The whole sources file: the sources, plus the digest's tables.
+"""The whole sources file: the sources, plus the digest's and the scheduler's tables.
 
 `newsagg crawl` needs only the sources (aggregator.sources); commands that also
 need the digest settings load everything here, so that one run of
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aggregator.digest.settings import DigestSettings, parse_digest_settings
+from aggregator.schedule.settings import ScheduleSettings, parse_schedule_settings
 from aggregator.errors import SourcesError
 from aggregator.sources import Source, parse_sources, read_toml
 
@@ -20,6 +21,7 @@ class Config:
     path: Path
     sources: list[Source]
     digest: DigestSettings
+    schedule: ScheduleSettings
 
 
 def load_config(path: str | Path) -> Config:
@@ -33,6 +35,7 @@ def load_config(path: str | Path) -> Config:
     except SourcesError as exc:
         problems.extend(exc.problems)
     digest = parse_digest_settings(data, path.resolve().parent, problems)
+    schedule = parse_schedule_settings(data, digest.timezone, problems)
     if problems:
         raise SourcesError(str(path), problems)
-    return Config(path, sources, digest)
+    return Config(path, sources, digest, schedule)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 COUNTERS = ("fetched", "new", "updated", "unchanged", "failed", "not_articles", "known_skipped",
-            "new_stories", "reprints")   # a new article starts a story or joins one
+            "new_stories", "reprints",   # a new article starts a story or joins one
+            "undated")                   # article pages whose page, feed or sitemap gave no date
 PREFIX = "newsagg"
 
 

@@ -13,6 +13,7 @@ EXIT_USAGE = 2          # bad command line or invalid sources file
 EXIT_DATABASE = 3       # the database cannot be opened, created or upgraded
 EXIT_CRAWL = 4          # the crawl itself could not run (e.g. Scrapy failed to start)
 EXIT_MAIL = 5           # the digest was not sent (SMTP, TLS, login), or an earlier send is in doubt
+EXIT_SCHEDULER = 6      # the scheduler cannot start (another one runs for this database)
 
 
 class NewsaggError(Exception):
@@ -68,3 +69,9 @@ class DigestUncertainError(MailError):
 
     newsagg does not guess; the user checks a mailbox and sends again with --force.
     """
+
+
+class SchedulerError(NewsaggError):
+    """The scheduler cannot run: another scheduler holds this database."""
+
+    exit_code = EXIT_SCHEDULER

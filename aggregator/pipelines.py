@@ -99,6 +99,8 @@ class ExtractAndStorePipeline:
             seen_at=item["fetched_at"].isoformat(timespec="seconds"))
         result = self.store.save_article(record)
         count(self.stats, source.id, result.outcome)
+        if not page.published_at:       # a jump in this share is a site redesign (health)
+            count(self.stats, source.id, "undated")
         if result.outcome == NEW:
             count(self.stats, source.id, "reprints" if result.reprint_of else "new_stories")
         log.info("%s: %s %s%s", source.id, result.outcome, canonical,

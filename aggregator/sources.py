@@ -22,11 +22,11 @@ DEFAULT_MAX_LISTING_PAGES = 5
 
 KNOWN_KEYS = {
     "id", "name", "homepage", "language", "timezone", "region", "country", "feeds",
-    "sitemaps", "listings", "article_pattern", "max_listing_pages", "enabled",
+    "sitemaps", "listings", "article_pattern", "max_listing_pages", "enabled", "schedule",
 }
 REQUIRED_KEYS = ("id", "name", "homepage", "timezone")
 # The tables of the file; the digest's own ones are read by aggregator.config.
-TOP_LEVEL_KEYS = {"source", "topic", "digest", "smtp"}
+TOP_LEVEL_KEYS = {"source", "topic", "digest", "smtp", "schedule"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class Source:
     article_pattern: str | None = None
     max_listing_pages: int = DEFAULT_MAX_LISTING_PAGES
     enabled: bool = True
+    schedule: str | None = None        # cron expression; None: the [schedule] default
     _pattern: re.Pattern[str] | None = field(default=None, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -99,7 +100,7 @@ def parse_sources(data: dict[str, Any], origin: str = "<sources>") -> list[Sourc
     extra = sorted(set(data) - TOP_LEVEL_KEYS)
     if extra:
         problems.append(f"unknown top-level key(s) {', '.join(extra)}: the file holds "
-                        "[[source]], [[topic]], [digest] and [smtp] tables")
+                        "[[source]], [[topic]], [digest], [smtp] and [schedule] tables")
     entries = data.get("source", [])
     if not isinstance(entries, list) or not entries:
         problems.append("no [[source]] entries")
@@ -197,6 +198,12 @@ def _parse_entry(entry: Any, label: str) -> tuple[Source | None, list[str]]:
     for key in ("region", "country"):
         if key in entry and not isinstance(entry[key], str):
             bad(key, "must be a string")
+    if "schedule" in entry:
+        from aggregator.schedule.settings import cron_problem
+
+        problem = cron_problem(entry["schedule"], "UTC")
+        if problem:
+            bad("schedule", problem)
 
     if problems:
         return None, problems
@@ -206,7 +213,7 @@ def _parse_entry(entry: Any, label: str) -> tuple[Source | None, list[str]]:
         region=entry.get("region"), country=entry.get("country"),
         feeds=tuple(url_lists["feeds"]), sitemaps=tuple(url_lists["sitemaps"]),
         listings=tuple(url_lists["listings"]), article_pattern=pattern,
-        max_listing_pages=max_pages, enabled=enabled,
+        max_listing_pages=max_pages, enabled=enabled, schedule=entry.get("schedule"),
     ), []
 
 

@@ -98,3 +98,95 @@ def m003_digests(db: Database) -> None:
         "stories": int, "articles": int, "article_ids": str,
     }, pk="id", not_null={"digest_date", "status", "started_at"})
     db["digests"].create_index(["digest_date"])
+
+
+@migrations()
+def m004_health(db: Database) -> None:
+    """Source health for `newsagg status` and Datasette, and the scheduler's job log."""
+    db["crawl_runs"].add_column("undated", int)
+    db["crawl_runs"].create_index(["source_id", "started_at"])
+    db["job_runs"].create({
+        "id": int, "job": str, "source_id": str, "digest_date": str, "started_at": str,
+        "finished_at": str, "outcome": str, "exit_code": int, "detail": str,
+    }, pk="id", not_null={"job", "started_at"})
+    db["job_runs"].create_index(["job", "source_id", "started_at"])
+    db.create_view("source_health", SOURCE_HEALTH_VIEW)
+
+
+# Per source: its last crawl, what it stored lately, and a health flag. Shares compare
+# the last 3 crawls with the 20 before them (not days: a source crawled hourly and one
+# crawled daily both get a baseline), so a redesign that strips text or dates shows as a
+# jump; without a baseline nothing is flagged. Times are UTC ISO strings, compared as text.
+SOURCE_HEALTH_VIEW = """
+WITH bounds AS (
+  SELECT strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '-1 day') AS day_ago,
+         strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '-7 days') AS week_ago,
+         strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '-37 days') AS month_before
+),
+runs AS (
+  SELECT r.*,
+         COALESCE(r.new, 0) + COALESCE(r.updated, 0) + COALESCE(r.unchanged, 0) AS article_pages,
+         COALESCE(r.new, 0) + COALESCE(r.updated, 0) + COALESCE(r.unchanged, 0)
+           + COALESCE(r.not_articles, 0) + COALESCE(r.known_skipped, 0) AS seen_links,
+         ROW_NUMBER() OVER (PARTITION BY r.source_id ORDER BY r.started_at DESC, r.id DESC)
+           AS newest
+  FROM crawl_runs r
+),
+periods AS (
+  SELECT source_id,
+         SUM(started_at >= week_ago) AS crawls_7d,
+         SUM(CASE WHEN newest <= 3 THEN article_pages + COALESCE(not_articles, 0) END)
+           AS pages_recent,
+         SUM(CASE WHEN newest <= 3 THEN not_articles END) AS no_text_recent,
+         SUM(CASE WHEN newest <= 3 THEN article_pages END) AS articles_recent,
+         SUM(CASE WHEN newest <= 3 THEN undated END) AS undated_recent,
+         SUM(CASE WHEN newest > 3 AND newest <= 23
+                  THEN article_pages + COALESCE(not_articles, 0) END) AS pages_before,
+         SUM(CASE WHEN newest > 3 AND newest <= 23 THEN not_articles END) AS no_text_before,
+         SUM(CASE WHEN newest > 3 AND newest <= 23 THEN article_pages END) AS articles_before,
+         SUM(CASE WHEN newest > 3 AND newest <= 23 THEN undated END) AS undated_before,
+         SUM(CASE WHEN newest <= 2 THEN seen_links END) AS links_last_two,
+         SUM(CASE WHEN newest > 2 THEN seen_links END) AS links_earlier,
+         SUM(newest <= 2) AS last_two
+  FROM runs, bounds GROUP BY source_id
+),
+stats AS (
+  SELECT s.id AS source_id, s.name, s.region,
+         last.started_at AS last_crawl_at, last.finish_reason AS last_result,
+         last.fetched AS last_fetched, last.new AS last_new, last.failed AS last_failed,
+         (SELECT COUNT(*) FROM articles a, bounds
+           WHERE a.source_id = s.id AND a.first_seen_at >= day_ago) AS articles_24h,
+         (SELECT COUNT(*) FROM articles a, bounds
+           WHERE a.source_id = s.id AND a.first_seen_at >= week_ago) AS articles_7d,
+         (SELECT COUNT(*) FROM articles a, bounds
+           WHERE a.source_id = s.id AND a.first_seen_at < week_ago
+             AND a.first_seen_at >= month_before) AS articles_month_before,
+         ROUND(1.0 * p.no_text_recent / NULLIF(p.pages_recent, 0), 2) AS no_text_share,
+         ROUND(1.0 * p.no_text_before / NULLIF(p.pages_before, 0), 2) AS no_text_share_before,
+         ROUND(1.0 * p.undated_recent / NULLIF(p.articles_recent, 0), 2) AS undated_share,
+         ROUND(1.0 * p.undated_before / NULLIF(p.articles_before, 0), 2) AS undated_share_before,
+         p.pages_recent, p.pages_before, p.articles_recent, p.articles_before, p.crawls_7d,
+         p.last_two, p.links_last_two, p.links_earlier
+  FROM sources s
+  LEFT JOIN runs last ON last.source_id = s.id AND last.newest = 1
+  LEFT JOIN periods p ON p.source_id = s.id
+)
+SELECT source_id, name, region, last_crawl_at, last_result, last_fetched, last_new,
+       last_failed, articles_24h, articles_7d, no_text_share, no_text_share_before,
+       undated_share, undated_share_before,
+       CASE
+         WHEN last_crawl_at IS NULL THEN 'never crawled'
+         WHEN last_two = 2 AND COALESCE(links_last_two, 0) = 0 AND links_earlier > 0
+           THEN 'silent: the last two crawls found no article links'
+         WHEN pages_recent >= 5 AND pages_before >= 5
+              AND no_text_share >= no_text_share_before + 0.3
+           THEN 'redesign? pages without text jumped'
+         WHEN articles_recent >= 5 AND articles_before >= 5
+              AND undated_share >= undated_share_before + 0.3
+           THEN 'redesign? articles without a date jumped'
+         WHEN articles_7d = 0 AND crawls_7d >= 2 AND articles_month_before >= 4
+           THEN 'quiet: no new articles in 7 days'
+         ELSE 'ok'
+       END AS health
+FROM stats
+"""

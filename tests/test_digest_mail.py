@@ -17,6 +17,7 @@ import pytest
 from storage.store import ArticleRecord, Store
 from tests.conftest import run_newsagg
 from tests.mailserver import MailServer
+from tests.sourcefiles import with_tables
 
 PASSWORD = "s3cret-Pa55"
 HOSTILE_TITLE = '<script>alert("x")</script> МФЦ открылся\r\nBcc: evil@example.org'
@@ -24,12 +25,7 @@ HOSTILE_TITLE = '<script>alert("x")</script> МФЦ открылся\r\nBcc: evi
 
 def with_smtp(sources: Path, target: Path, **smtp: object) -> Path:
     """A copy of the demo sources file whose [smtp] table is replaced."""
-    text = sources.read_text(encoding="utf-8")
-    table = "[smtp]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in smtp.items())
-    text, count = re.subn(r"\[smtp\]\n(?:[^\n\[]+\n)*", table, text)
-    assert count == 1
-    target.write_text(text, encoding="utf-8")
-    return target
+    return with_tables(sources, target, smtp=smtp)
 
 
 def digest(sources: Path, db: Path, *args: str, env: dict | None = None):

@@ -23,7 +23,7 @@ SECURITY_MODES = ("starttls", "tls", "none")
 EMPTY_MODES = ("notice", "skip")
 OTHER_MODES = ("show", "omit")
 DEFAULT_SUBJECT = "newsagg digest {{ date }}: {{ stories }} new stories"
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
 ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -95,9 +95,9 @@ def parse_digest_settings(data: dict[str, Any], base_dir: Path,
     if "time" in digest:
         match = TIME_RE.match(str(digest["time"]))
         if not isinstance(digest["time"], str) or not match:
-            checker.bad("[digest]", "time", "use HH:MM, e.g. \"07:00\"")
+            checker.bad("[digest]", "time", "use HH:MM, e.g. \"07:00\" (or HH:MM:SS)")
         else:
-            values["time"] = time(int(match[1]), int(match[2]))
+            values["time"] = time(int(match[1]), int(match[2]), int(match[3] or 0))
     if "timezone" in digest:
         zone = digest["timezone"]
         try:

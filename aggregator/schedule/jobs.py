@@ -1,0 +1,159 @@
+"""The scheduler's two jobs: a crawl in its own process, and the digest; each logged in
+`job_runs` so that `newsagg status` and Datasette show what ran and how it ended."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from aggregator.config import load_config
+from aggregator.digest.deliver import deliver
+from aggregator.digest.select import build_digest
+from aggregator.errors import NewsaggError
+from storage.store import Store, utc_now
+
+log = logging.getLogger("newsagg.schedule")
+DETAIL_CHARS = 2000
+
+
+@dataclass
+class JobResult:
+    outcome: str          # ok, timeout, stopped, error, not-sent
+    detail: str = ""
+    exit_code: int | None = None
+
+
+class JobLog:
+    """Rows of `job_runs`: one per job run, written at its start and end."""
+
+    def __init__(self, db_path: str | Path) -> None:
+        self.db_path = db_path
+
+    def start(self, job: str, source_id: str | None = None,
+              digest_date: str | None = None) -> int:
+        with Store(self.db_path) as store:
+            return store.db["job_runs"].insert({
+                "job": job, "source_id": source_id, "digest_date": digest_date,
+                "started_at": utc_now(), "outcome": "running"}).last_pk
+
+    def finish(self, row_id: int, result: JobResult) -> None:
+        with Store(self.db_path) as store:
+            store.db["job_runs"].update(row_id, {
+                "finished_at": utc_now(), "outcome": result.outcome,
+                "exit_code": result.exit_code, "detail": result.detail[-DETAIL_CHARS:]})
+
+    def close_interrupted(self) -> int:
+        """Mark the runs a dead scheduler left 'running' as interrupted; return how many."""
+        with Store(self.db_path) as store:
+            cur = store.db.execute(
+                "UPDATE job_runs SET outcome = 'interrupted', finished_at = ?"
+                " WHERE outcome = 'running'", [utc_now()])
+            return cur.rowcount
+
+
+class Children:
+    """The crawl processes running now, so that a stopping scheduler can stop them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen] = set()
+        self.stopping = threading.Event()
+
+    def add(self, process: subprocess.Popen) -> None:
+        with self._lock:
+            self._running.add(process)
+
+    def discard(self, process: subprocess.Popen) -> None:
+        with self._lock:
+            self._running.discard(process)
+
+    def stop_all(self, grace: float) -> None:
+        """SIGTERM every crawl (Scrapy then closes cleanly and records its run), SIGKILL
+        those still running after ``grace`` seconds."""
+        self.stopping.set()
+        with self._lock:
+            running = list(self._running)
+        for process in running:
+            _stop(process, grace)
+
+
+def _stop(process: subprocess.Popen, grace: float) -> bool:
+    """Stop a crawl: True if it closed by itself within the grace, False if killed."""
+    if process.poll() is not None:
+        return True
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+        return True
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return False
+
+
+def crawl_command(sources_path: str | Path, db_path: str | Path, source_ids: Sequence[str],
+                  crawl_args: Sequence[str] = ()) -> list[str]:
+    command = [sys.executable, "-m", "aggregator", "crawl", "--sources", str(sources_path),
+               "--db", str(db_path)]
+    for source_id in source_ids:
+        command += ["--source", source_id]
+    return command + list(crawl_args)
+
+
+def run_crawl_process(command: Sequence[str], *, timeout: float, grace: float,
+                      children: Children, environ: Mapping[str, str] | None = None
+                      ) -> JobResult:
+    """Run one `newsagg crawl` to its end, or stop it at the time limit."""
+    if children.stopping.is_set():
+        return JobResult("stopped", "the scheduler is stopping")
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as output:
+        # A session of its own: Ctrl-C on the scheduler's terminal does not reach the
+        # crawl directly; the scheduler decides how it stops.
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
+                                   start_new_session=True,
+                                   env=dict(environ) if environ is not None else None)
+        children.add(process)
+        try:
+            try:
+                code = process.wait(timeout=timeout)
+                outcome = "stopped" if children.stopping.is_set() else (
+                    "ok" if code == 0 else "error")
+            except subprocess.TimeoutExpired:
+                clean = _stop(process, grace)
+                code = process.returncode
+                outcome = "timeout"
+                output.write(f"\nnewsagg schedule: stopped after the {timeout:g} s time limit"
+                             f"{'' if clean else ' (killed: it did not close in time)'}\n")
+        finally:
+            children.discard(process)
+        output.seek(0)
+        detail = output.read()
+    return JobResult(outcome, detail, code)
+
+
+def run_digest(sources_path: str | Path, db_path: str | Path, day: date,
+               environ: Mapping[str, str] = os.environ) -> JobResult:
+    """Build and send one digest date; 'not-sent' says why (already sent, empty, skip)."""
+    try:
+        settings = load_config(sources_path).digest
+        with Store(db_path) as store:
+            found = build_digest(store.db.conn, settings, day)
+            result = deliver(store, settings, found, environ=environ)
+    except NewsaggError as exc:
+        return JobResult("error", str(exc), exc.exit_code)
+    if not result.sent:
+        return JobResult("not-sent", result.reason, 0)
+    return JobResult("ok", f"{found.stories} stories to {', '.join(result.recipients)}, "
+                           f"Message-ID {result.message_id}", 0)
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
