@@ -270,6 +270,32 @@ def status(sources_path: str, db_path: str) -> None:
     click.echo(format_status(read_status(config, db_path)))
 
 
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.option("--allow-sql", is_flag=True, help="Let visitors run arbitrary SQL (off by default).")
+@clean_errors
+def browse(db_path: str, host: str, port: int, allow_sql: bool) -> None:
+    """Browse and search the store in Datasette (read-only, safe while crawls run).
+
+    \b
+    Example:
+        newsagg browse --db news.db            # then open http://127.0.0.1:8001/news/news
+    Facets by source, region, language, day and story; search on title and text;
+    canned queries: latest (also .atom), todays_digest, since_last_digest,
+    shared_stories, health.
+    """
+    from aggregator.browse.site import serve
+    from aggregator.errors import StoreError
+    from storage.store import Store
+
+    if not Path(db_path).is_file():
+        raise StoreError(f"{db_path}: no such database (run `newsagg crawl` first)")
+    Store(db_path).close()                 # bring the schema (its views) up to date first
+    serve(db_path, host, port, allow_sql=allow_sql)
+
+
 @cli.group()
 def sources() -> None:
     """Inspect the sources file."""

@@ -190,3 +190,19 @@ SELECT source_id, name, region, last_crawl_at, last_result, last_fetched, last_n
        END AS health
 FROM stats
 """
+
+
+@migrations()
+def m005_news_view(db: Database) -> None:
+    """A readable list of articles, with the source's name and region and the article's
+    day (in the publisher's zone), for browsing and faceting in Datasette."""
+    db.create_view("news", NEWS_VIEW)
+
+
+NEWS_VIEW = """
+SELECT a.id, a.title, COALESCE(s.name, a.source_id) AS source, s.region, a.language,
+       substr(a.published_at, 1, 10) AS day, a.published_at, a.first_seen_at,
+       a.cluster_id AS story, a.url,
+       substr(replace(a.text, char(10), ' '), 1, 280) AS excerpt
+FROM articles a LEFT JOIN sources s ON s.id = a.source_id
+"""
