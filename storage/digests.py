@@ -60,8 +60,9 @@ class DigestLog:
                 "INSERT INTO digests (digest_date, window_start, window_end, status, started_at,"
                 " recipients, message_id, subject, stories, articles, article_ids)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (digest_date, window[0], window[1], SENDING, utc_now(), json.dumps(list(recipients)),
-                 message_id, subject, stories, len(article_ids), json.dumps(list(article_ids))))
+                (digest_date, window[0], window[1], SENDING, utc_now(),
+                 json.dumps(list(recipients)), message_id, subject, stories, len(article_ids),
+                 json.dumps(list(article_ids))))
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")

@@ -203,6 +203,6 @@ NEWS_VIEW = """
 SELECT a.id, a.title, COALESCE(s.name, a.source_id) AS source, s.region, a.language,
        substr(a.published_at, 1, 10) AS day, a.published_at, a.first_seen_at,
        a.cluster_id AS story, a.url,
-       substr(replace(a.text, char(10), ' '), 1, 280) AS excerpt
+       replace(substr(a.text, 1, 280), char(10), ' ') AS excerpt   -- cut first: cheap
 FROM articles a LEFT JOIN sources s ON s.id = a.source_id
 """

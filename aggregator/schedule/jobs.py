@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -70,6 +71,8 @@ class Children:
     def add(self, process: subprocess.Popen) -> None:
         with self._lock:
             self._running.add(process)
+            if self.stopping.is_set():        # started just as the scheduler stopped
+                process.terminate()
 
     def discard(self, process: subprocess.Popen) -> None:
         with self._lock:
@@ -77,18 +80,24 @@ class Children:
 
     def stop_all(self, grace: float) -> None:
         """SIGTERM every crawl (Scrapy then closes cleanly and records its run), SIGKILL
-        those still running after ``grace`` seconds."""
-        self.stopping.set()
+        those still running ``grace`` seconds later."""
         with self._lock:
+            self.stopping.set()
             running = list(self._running)
         for process in running:
-            _stop(process, grace)
+            if process.poll() is None:
+                process.terminate()
+        deadline = time.monotonic() + grace
+        for process in running:
+            try:
+                process.wait(timeout=max(deadline - time.monotonic(), 0))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def _stop(process: subprocess.Popen, grace: float) -> bool:
     """Stop a crawl: True if it closed by itself within the grace, False if killed."""
-    if process.poll() is not None:
-        return True
     process.terminate()
     try:
         process.wait(timeout=grace)

@@ -4,8 +4,9 @@ APScheduler (3.x, in-memory jobs) decides when; what already happened is read fr
 the store, not from a job store: at start, a digest whose time passed while the
 scheduler was down (within ``digest_grace``) is sent unless the `digests` log has it,
 a source whose last crawl is older than its last scheduled turn is crawled once,
-however many turns were missed, and a source never crawled is crawled at once. Jobs coalesce and never run twice at once, so a crawl
-still running when its next turn comes is not started again.
+however many turns were missed, and a source never crawled is crawled at once. Jobs
+coalesce and never run twice at once, so a crawl still running when its next turn
+comes is not started again.
 """
 
 from __future__ import annotations
@@ -125,10 +126,12 @@ class NewsScheduler:
                                    grace=schedule.stop_grace, children=self.children,
                                    environ=self.environ)
         self.jobs.finish(row, result)
-        level = logging.INFO if result.outcome == "ok" else logging.WARNING
-        log.log(level, "crawl %s: %s%s", source_id, result.outcome,
-                "" if result.outcome == "ok" else f" (exit {result.exit_code}): "
-                f"{result.detail.strip().splitlines()[-1:] or ''}")
+        if result.outcome == "ok":
+            log.info("crawl %s: ok", source_id)
+        else:
+            last_line = (result.detail.strip().splitlines() or [""])[-1]
+            log.warning("crawl %s: %s (exit %s): %s", source_id, result.outcome,
+                        result.exit_code, last_line)
         return result
 
     def digest(self, day: date | None = None) -> JobResult:

@@ -65,7 +65,8 @@ def until(moment: datetime | None, now: datetime) -> str:
 
 def format_status(status: Status, now: datetime | None = None) -> str:
     now = now or datetime.now(timezone.utc)
-    lines = [f"scheduler: {'running (' + status.scheduler + ')' if status.scheduler else 'not running'}"]
+    running = f"running ({status.scheduler})" if status.scheduler else "not running"
+    lines = [f"scheduler: {running}"]
     head = ("source", "last crawl", "result", "fetched", "new", "failed", "next crawl",
             "24h", "7d", "health")
     table = [head]
