@@ -105,6 +105,7 @@ def m004_health(db: Database) -> None:
     """Source health for `newsagg status` and Datasette, and the scheduler's job log."""
     db["crawl_runs"].add_column("undated", int)
     db["crawl_runs"].create_index(["source_id", "started_at"])
+    db["articles"].create_index(["source_id", "first_seen_at"])    # articles in 24 h / 7 d
     db["job_runs"].create({
         "id": int, "job": str, "source_id": str, "digest_date": str, "started_at": str,
         "finished_at": str, "outcome": str, "exit_code": int, "detail": str,

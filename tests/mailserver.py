@@ -45,12 +45,12 @@ class MailServer:
     """``with MailServer(mode="starttls", login=("user", "pw")) as server: ...``"""
 
     def __init__(self, mode: str = "none", login: tuple[str, str] | None = None,
-                 ca: trustme.CA | None = None) -> None:
+                 ca: trustme.CA | None = None, port: int | None = None) -> None:
         self.mode = mode
         self.login = login
         self.inbox = Inbox()
         self.ca = ca or trustme.CA()
-        self.port = free_port()
+        self.port = port or free_port()
         kwargs: dict = {}
         if mode != "none":
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

@@ -16,7 +16,7 @@ import pytest
 
 from aggregator.demo.server import DemoWeb
 from tests.conftest import FAST, run_newsagg
-from tests.mailserver import MailServer
+from tests.mailserver import MailServer, free_port
 from tests.sourcefiles import demo_digest, with_tables
 
 ZONE = "Europe/Moscow"
@@ -55,10 +55,12 @@ def wait_for(condition, timeout: float = 90, every: float = 0.5) -> None:
     raise AssertionError(f"not reached within {timeout} s: {condition.__doc__ or condition}")
 
 
-def sources_file(demo_sources: Path, target: Path, server: MailServer, *, digest: dict,
-                 schedule: dict) -> Path:
+def sources_file(demo_sources: Path, target: Path, server: MailServer | int, *,
+                 digest: dict, schedule: dict) -> Path:
+    port = server if isinstance(server, int) else server.port
     return with_tables(demo_sources, target, digest=demo_digest(**digest),
-                       smtp={"host": "127.0.0.1", "port": server.port, "security": "none"},
+                       smtp={"host": "127.0.0.1", "port": port, "security": "none",
+                             "timeout": 5},
                        schedule={"timezone": ZONE, **schedule})
 
 
@@ -120,6 +122,28 @@ def test_a_digest_missed_while_down_is_sent_once_after_restarts(crawled_copy, de
             assert code == 0, err[-3000:]
         assert len(server.received) == 1
     assert [r["job"] for r in rows(crawled_copy, "SELECT job FROM job_runs")] == ["digest"]
+
+
+def test_a_digest_that_could_not_be_sent_is_tried_again(crawled_copy, demo_sources,
+                                                       tmp_path):
+    port = free_port()                                  # the relay is down at first
+    sources = sources_file(demo_sources, tmp_path / "s.toml", port,
+                           digest={"time": clock(-5)},
+                           schedule={"crawl": "0 0 1 1 *", "digest_retry": 2})
+    scheduler = start_scheduler(sources, crawled_copy)
+    try:
+        wait_for(lambda: rows(crawled_copy, "SELECT outcome FROM job_runs WHERE job = 'digest'")
+                 == [{"outcome": "error"}], timeout=60)
+        with MailServer("none", port=port) as server:
+            wait_for(lambda: len(server.received) == 1, timeout=60)
+            time.sleep(3)
+            assert len(server.received) == 1
+    finally:
+        code, err = stop(scheduler)
+    assert code == 0, err[-3000:]
+    outcomes = [r["outcome"] for r in rows(crawled_copy, "SELECT outcome FROM job_runs")]
+    assert outcomes[0] == "error" and outcomes[-1] == "ok"
+    assert "cannot connect" in err and "trying again" in err
 
 
 def test_a_crawl_that_missed_many_turns_runs_once(crawled_copy, demo_sources, tmp_path):

@@ -18,7 +18,7 @@ from pathlib import Path
 from aggregator.config import load_config
 from aggregator.digest.deliver import deliver
 from aggregator.digest.select import build_digest
-from aggregator.errors import NewsaggError
+from aggregator.errors import DigestUncertainError, NewsaggError
 from storage.store import Store, utc_now
 
 log = logging.getLogger("newsagg.schedule")
@@ -27,7 +27,7 @@ DETAIL_CHARS = 2000
 
 @dataclass
 class JobResult:
-    outcome: str          # ok, timeout, stopped, error, not-sent
+    outcome: str          # ok, timeout, stopped, error, not-sent, uncertain
     detail: str = ""
     exit_code: int | None = None
 
@@ -156,6 +156,8 @@ def run_digest(sources_path: str | Path, db_path: str | Path, day: date,
         with Store(db_path) as store:
             found = build_digest(store.db.conn, settings, day)
             result = deliver(store, settings, found, environ=environ)
+    except DigestUncertainError as exc:           # a person must look: no retry
+        return JobResult("uncertain", str(exc), exc.exit_code)
     except NewsaggError as exc:
         return JobResult("error", str(exc), exc.exit_code)
     if not result.sent:

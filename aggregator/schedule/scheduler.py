@@ -139,7 +139,7 @@ class NewsScheduler:
         row = self.jobs.start("digest", digest_date=day.isoformat())
         result = run_digest(self.sources_path, self.db_path, day, self.environ)
         self.jobs.finish(row, result)
-        log.log(logging.WARNING if result.outcome == "error" else logging.INFO,
+        log.log(logging.WARNING if result.outcome in ("error", "uncertain") else logging.INFO,
                 "digest %s: %s: %s", day.isoformat(), result.outcome, result.detail)
         if result.outcome == "error" and result.exit_code == 5:
             self._retry_digest(day)
