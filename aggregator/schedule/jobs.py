@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 import sys
@@ -21,7 +20,6 @@ from aggregator.digest.select import build_digest
 from aggregator.errors import DigestUncertainError, NewsaggError
 from storage.store import Store, utc_now
 
-log = logging.getLogger("newsagg.schedule")
 DETAIL_CHARS = 2000
 
 
