@@ -254,14 +254,21 @@ def _dateparser(languages: tuple[str, ...]) -> Any:
                 "RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first",
                 # Relative forms are read above, against the fetch time; never "now".
                 "PARSERS": ["custom-formats", "absolute-time"]}
-    usable = []
-    for lang in languages:
-        try:
-            DateDataParser(languages=[lang], settings=settings)
-            usable.append(lang)
-        except ValueError:                 # a language dateparser does not know
-            continue
+    usable = [lang for lang in languages if dateparser_knows(lang)]
     return DateDataParser(languages=usable or ["en"], settings=settings)
+
+
+@lru_cache(maxsize=64)
+def dateparser_knows(language: str) -> bool:
+    """Whether dateparser has this language: a parser given one it lacks fails on every
+    string it parses, not when it is made."""
+    from dateparser.languages.loader import default_loader
+
+    try:
+        default_loader.get_locale_map(languages=[language])
+    except ValueError:                     # "Unknown language(s)"
+        return False
+    return True
 
 
 def _read_with_dateparser(text: str, languages: tuple[str, ...], zone: ZoneInfo | None,

@@ -81,7 +81,8 @@ def extract_article(html: str, url: str | None = None, source: Source | None = N
     title = pick_title(tree, meta.get("title"))
     # Dates are read before boilerplate is removed: the dateline may sit in a "meta" block.
     dates = find_page_dates(tree, url, languages=languages or _date_languages(tree),
-                            timezone=tz, fetched_at=fetched_at, title=title)
+                            timezone=tz, fetched_at=fetched_at, title=title,
+                            declared=bool(languages))
     published_at, published_from, modified_at = _publication(dates, hints, languages, tz,
                                                              fetched_at)
     _drop_boilerplate(tree)

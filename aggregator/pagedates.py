@@ -19,15 +19,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 from datetime import datetime
 from datetime import timezone as dt_timezone
 
 import htmldate
+import htmldate.extractors as htmldate_extractors
 import lxml.html
 
 from aggregator.datelines import DatelineScan
-from aggregator.dates import FoundDate, date_from_url, find_date
+from aggregator.dates import FoundDate, date_from_url, dateparser_knows, find_date
 
 _ARTICLE_TYPES = {"Article", "NewsArticle", "BlogPosting", "ReportageNews", "Report",
                   "AnalysisNewsArticle", "OpinionNewsArticle", "BackgroundNewsArticle",
@@ -62,8 +66,13 @@ class PageDates:
 
 def find_page_dates(tree: lxml.html.HtmlElement, url: str | None, *,
                     languages: Sequence[str], timezone: str | None,
-                    fetched_at: datetime | None, title: str | None) -> PageDates:
-    """Published and modified dates the page states for its own article (pure)."""
+                    fetched_at: datetime | None, title: str | None,
+                    declared: bool = False) -> PageDates:
+    """Published and modified dates the page states for its own article (pure).
+
+    ``declared``: ``languages`` are the source's own, so htmldate's last-resort reading
+    of free text looks for dates in them only (not in every language dateparser knows,
+    which is a tenth of a crawl's CPU)."""
     def find(text: str | None) -> FoundDate | None:
         return find_date(text, languages=languages, timezone=timezone,
                          fetched_at=fetched_at) if text else None
@@ -90,7 +99,8 @@ def find_page_dates(tree: lxml.html.HtmlElement, url: str | None, *,
     if from_url:
         found.append((from_url, "url"))
     if not found:
-        marked = _marked_up_date(tree, url, scan, fetched_at)
+        marked = _marked_up_date(tree, url, scan, fetched_at,
+                                 tuple(languages) if declared else None)
         if marked and marked != (modified or "")[:10]:     # "updated" is no publication
             found.append((marked, "markup"))
     if not found:
@@ -99,7 +109,8 @@ def find_page_dates(tree: lxml.html.HtmlElement, url: str | None, *,
 
 
 def _marked_up_date(tree: lxml.html.HtmlElement, url: str | None, scan: DatelineScan,
-                    fetched_at: datetime | None) -> str | None:
+                    fetched_at: datetime | None,
+                    languages: tuple[str, ...] | None = None) -> str | None:
     """htmldate's search (markup idioms, then free text), as the last resort.
 
     It reads many more site idioms than we do, but it does not know chrome: its day
@@ -107,11 +118,44 @@ def _marked_up_date(tree: lxml.html.HtmlElement, url: str | None, scan: Dateline
     """
     latest = fetched_at.date() if fetched_at else None
     try:
-        day = htmldate.find_date(tree, url=url, original_date=True, extensive_search=True,
-                                 max_date=latest.isoformat() if latest else None)
+        with _htmldate_parser(languages):
+            day = htmldate.find_date(tree, url=url, original_date=True, extensive_search=True,
+                                     max_date=latest.isoformat() if latest else None)
     except Exception:  # htmldate gives up on odd markup in many ways; this is a last resort
         return None
     return day if day and scan.shows_outside_chrome(day) else None
+
+
+@contextmanager
+def _htmldate_parser(languages: tuple[str, ...] | None) -> Iterator[None]:
+    """Within the block, htmldate's dateparser reads only these languages (and English).
+
+    htmldate builds one parser for every language dateparser knows and asks each of
+    ~200 locales whether it applies to each string. It offers no option for this, so
+    its parser factory is swapped for the block; extraction runs one page at a time
+    per process, so nothing else sees the swap.
+    """
+    if not languages:
+        yield
+        return
+    original = htmldate_extractors.get_external_parser
+    htmldate_extractors.get_external_parser = lambda: _external_parser(
+        tuple(dict.fromkeys((*languages, "en"))))
+    try:
+        yield
+    finally:
+        htmldate_extractors.get_external_parser = original
+
+
+@lru_cache(maxsize=16)
+def _external_parser(languages: tuple[str, ...]) -> Any:
+    from dateparser import DateDataParser
+
+    settings = {"NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"],
+                "PREFER_DATES_FROM": "past", "PREFER_LOCALE_DATE_ORDER": True,
+                "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True}   # htmldate's own
+    usable = [lang for lang in languages if dateparser_knows(lang)]
+    return DateDataParser(languages=usable or ["en"], settings=settings)
 
 
 # ISO 8601 and its kin: a metadata value whose order is not in doubt.

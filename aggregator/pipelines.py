@@ -87,6 +87,10 @@ class ExtractAndStorePipeline:
                 else logging.INFO
             log.log(level, "%s: %s: not an article (%s)", source.id, item["url"], page.reason)
             count(self.stats, source.id, "not_articles")
+            self.store.remember_not_article(
+                source.id, [item["requested_url"], normalize_url(item["url"])], page.reason,
+                _change_mark(item["hints"], source),
+                item["fetched_at"].isoformat(timespec="seconds"))
             return {"url": item["url"], "outcome": "not_article"}
         canonical = normalize_url(page.canonical_url or item["url"])
         aliases = [item["requested_url"], normalize_url(item["url"]), canonical]

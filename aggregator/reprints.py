@@ -35,6 +35,8 @@ SAME_STORY_PARAGRAPHS = 2        # ...in at least this many paragraphs (if it ha
 SEED = 1
 
 BANDS, ROWS = _optimal_param(CANDIDATE_JACCARD, NUM_PERM, 0.5, 0.5)
+# Drawn once: making them is a tenth of a signature's cost (the seed fixes them).
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED).permutations
 
 _QUOTES = re.compile(r"[«»“”„\"'‘’`]")
 _DASHES = re.compile(r"[‐‑‒–—―-]")
@@ -50,18 +52,19 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", norm).strip()
 
 
-def shingles(text: str) -> set[str]:
-    """Word shingles of the normalised text (the whole text when it is shorter)."""
-    words = _WORD.findall(normalise(text))
+def shingles(text: str, normalised: str | None = None) -> set[str]:
+    """Word shingles of the normalised text (the whole text when it is shorter);
+    ``normalised``: ``normalise(text)``, when the caller has it already."""
+    words = _WORD.findall(normalised if normalised is not None else normalise(text))
     if len(words) <= SHINGLE_WORDS:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 
-def signature(text: str) -> np.ndarray:
+def signature(text: str, normalised: str | None = None) -> np.ndarray:
     """The text's MinHash values (uint64, NUM_PERM of them)."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
-    minhash.update_batch([s.encode("utf-8") for s in shingles(text)])
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS)
+    minhash.update_batch([s.encode("utf-8") for s in shingles(text, normalised)])
     return minhash.hashvalues
 
 

@@ -207,3 +207,14 @@ SELECT a.id, a.title, COALESCE(s.name, a.source_id) AS source, s.region, a.langu
        replace(substr(a.text, 1, 280), char(10), ' ') AS excerpt   -- cut first: cheap
 FROM articles a LEFT JOIN sources s ON s.id = a.source_id
 """
+
+
+@migrations()
+def m006_not_articles(db: Database) -> None:
+    """Pages an article link led to that held no article (a stub, a listing, an empty
+    page): remembered so that the next crawl does not fetch them again at once."""
+    db["not_articles"].create({
+        "url": str, "source_id": str, "reason": str, "first_seen_at": str,
+        "last_seen_at": str, "change_mark": str,
+    }, pk="url")
+    db["not_articles"].create_index(["source_id"])

@@ -11,7 +11,7 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -23,6 +23,7 @@ from storage.schema import migrations
 from storage.stories import StoryIndex
 
 BUSY_TIMEOUT_S = 30.0
+NOT_ARTICLE_RECHECK_DAYS = 7      # a page that held no article is fetched again after this
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 
@@ -103,20 +104,41 @@ class Store:
 
     # -- crawl-time lookups -------------------------------------------------------
     def known_urls(self, source_ids: Iterable[str] | None = None) -> dict[str, str | None]:
-        """Every stored URL (aliases included) with its article's last change mark."""
-        sql = ("SELECT u.url, a.change_mark FROM article_urls u "
-               "JOIN articles a ON a.id = u.article_id")
-        params: list[str] = []
-        if source_ids is not None:
-            ids = list(source_ids)
-            sql += f" WHERE u.source_id IN ({','.join('?' * len(ids))})"
-            params = ids
-        return {url: mark for url, mark in self.db.execute(sql, params).fetchall()}
+        """Every stored URL (aliases included) with its article's last change mark, and
+        the pages found not to be articles in the last NOT_ARTICLE_RECHECK_DAYS days."""
+        ids = list(source_ids) if source_ids is not None else None
+        where = f" AND source_id IN ({','.join('?' * len(ids))})" if ids is not None else ""
+        recheck = (datetime.now(timezone.utc) - timedelta(days=NOT_ARTICLE_RECHECK_DAYS)
+                   ).isoformat(timespec="seconds")
+        known = {url: mark for url, mark in self.db.execute(
+            "SELECT url, change_mark FROM not_articles WHERE last_seen_at >= ?" + where,
+            [recheck, *(ids or [])]).fetchall()}
+        known.update(self.db.execute(
+            "SELECT u.url, a.change_mark FROM article_urls u JOIN articles a"
+            " ON a.id = u.article_id WHERE 1" + where.replace("source_id", "u.source_id"),
+            ids or []).fetchall())
+        return known
+
+    def remember_not_article(self, source_id: str, urls: Iterable[str], reason: str,
+                             change_mark: str | None = None, seen_at: str | None = None
+                             ) -> None:
+        """A page that held no article: not fetched again for a while (see known_urls)."""
+        seen_at = seen_at or utc_now()
+        with self._write():
+            for url in dict.fromkeys(urls):
+                self.db.conn.execute(
+                    "INSERT INTO not_articles (url, source_id, reason, first_seen_at,"
+                    " last_seen_at, change_mark) VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (url) DO UPDATE SET reason = excluded.reason,"
+                    " last_seen_at = excluded.last_seen_at,"
+                    " change_mark = COALESCE(excluded.change_mark, change_mark)",
+                    (url, source_id, reason, seen_at, seen_at, change_mark))
 
     # -- saving -------------------------------------------------------------------
     def save_article(self, rec: ArticleRecord) -> SaveResult:
         """Insert a new article or update the one it is a variant or revision of."""
-        chash = content_hash(rec.text)
+        normalised = normalise(rec.text)
+        chash = hashlib.sha1(normalised.encode("utf-8")).hexdigest()    # = content_hash()
         urls = list(dict.fromkeys([rec.url, *rec.aliases]))
         conn = self.db.conn
         with self._write():
@@ -130,7 +152,7 @@ class Store:
             if article_id is None:
                 article_id = self._insert(rec, chash)
                 outcome = NEW
-                placed = stories.place(article_id, rec.source_id, rec.text)
+                placed = stories.place(article_id, rec.source_id, rec.text, normalised)
             else:
                 outcome = self._refresh(article_id, rec, chash)
                 if outcome == UPDATED:
@@ -140,6 +162,7 @@ class Store:
                 conn.execute(
                     "INSERT OR IGNORE INTO article_urls (url, article_id, source_id, first_seen_at)"
                     " VALUES (?, ?, ?, ?)", (url, article_id, rec.source_id, rec.seen_at))
+                conn.execute("DELETE FROM not_articles WHERE url = ?", (url,))
         return SaveResult(outcome, article_id, placed.story_id, placed.reprint_of)
 
     def _find_by_urls(self, urls: list[str]) -> int | None:

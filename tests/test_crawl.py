@@ -163,6 +163,14 @@ def test_second_crawl_adds_nothing_and_requests_no_known_article(crawled_copy, e
         article_paths |= {(variant["source"], urlsplit(p).path) for p in variant["requested"]}
     fetched = {(site, urlsplit(path).path) for site, path in demo_web.requests}
     assert not fetched & article_paths
+    # Pages found to hold no article (the empty page, the junk) are not fetched again
+    # either; the errors (404, 500) are retried.
+    remembered = {r[0] for r in rows(crawled_copy, "SELECT url FROM not_articles")}
+    assert {url_of(demo_web, "kharkiv", p) for p in ("/news/2026/11/19/empty-page",
+                                                     "/news/2026/11/18/junk-bytes")} <= remembered
+    broken = {("kharkiv", p) for p in expected["broken"]["paths"]}
+    assert fetched & broken == {("kharkiv", "/news/2026/11/20/oops-500"),
+                                ("kharkiv", "/news/2026/11/19/missing-404")}
     runs = rows(crawled_copy, "SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?",
                 (len(demo_web.site_ids),))
     assert sum(r["new"] for r in runs) == 0

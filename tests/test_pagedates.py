@@ -417,3 +417,22 @@ def test_a_single_card_for_another_story_beside_the_title_is_not_the_dateline():
             "новую школу искусств</a></h3></div>")
     article = f"<div class='x'>{card}<h1>{TITLE}</h1>{BODY}</div>"
     assert bare(f"<html><body>{article}</body></html>").published_at is None
+
+
+def test_htmldate_reads_free_text_only_in_the_sources_languages_and_is_restored():
+    import htmldate.extractors as extractors
+
+    from aggregator.pagedates import _htmldate_parser
+
+    everything = extractors.get_external_parser
+    with _htmldate_parser(("ru", "uk")):
+        parser = extractors.get_external_parser()
+        assert parser.get_date_data("15 марта 2024")["date_obj"].day == 15
+        assert parser.get_date_data("3 de marzo de 2024")["date_obj"] is None
+    assert extractors.get_external_parser is everything
+    with pytest.raises(RuntimeError):
+        with _htmldate_parser(("ru",)):
+            raise RuntimeError("htmldate failed")
+    assert extractors.get_external_parser is everything
+    with _htmldate_parser(None):                  # no source: every language, as htmldate
+        assert extractors.get_external_parser is everything
