@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ from trafilatura.metadata import examine_meta, extract_meta_json
 
 from aggregator.dates import DEFAULT_LANGUAGES, find_date, parse_date, to_utc
 from aggregator.language import detect_language
+from aggregator.page import DateHint, Page
 from aggregator.pagedates import PageDates, find_page_dates
 from aggregator.sources import Source
 from aggregator.titles import MIN_TITLE_CHARS, pick_title
@@ -32,31 +33,6 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 MIN_TEXT_CHARS = 200        # below this a page is a stub, an error page or a listing
 MAX_LINK_SHARE = 0.5        # above this share of link text a page is a listing, not an article
-
-
-@dataclass(frozen=True)
-class DateHint:
-    """A date the crawl saw outside the page: a feed entry or a sitemap record."""
-
-    origin: str                     # "feed" or "sitemap"
-    published: str | None = None    # raw string, as written there
-    updated: str | None = None
-
-
-@dataclass(frozen=True)
-class Page:
-    """What :func:`extract_article` found; ``is_article`` False means 'do not store'."""
-
-    title: str | None
-    text: str | None
-    author: str | None
-    language: str | None
-    published_at: str | None
-    published_from: str | None
-    modified_at: str | None = None
-    canonical_url: str | None = None
-    is_article: bool = True
-    reason: str | None = None       # why it is not an article
 
 
 def extract_article(html: str, url: str | None = None, source: Source | None = None, *,

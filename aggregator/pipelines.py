@@ -16,7 +16,7 @@ from typing import Any
 
 from aggregator.counters import count
 from aggregator.dates import latest_date
-from aggregator.extract import Page, extract_article
+from aggregator.page import Page, extract_in_worker
 from aggregator.urls import normalize_url
 from storage.store import NEW, ArticleRecord, Store
 
@@ -41,6 +41,8 @@ def make_pool(workers: int | None) -> Executor:
         return InlineExecutor()
     workers = workers or os.cpu_count() or 1
     # forkserver: workers start from a clean process, not a fork of the running reactor.
+    # (Not max_tasks_per_child: on Python 3.11 the pool stopped replacing workers that
+    # reached it and the crawl hung, measured with benchmarks/speed.py.)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["aggregator.extract"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
@@ -73,7 +75,7 @@ class ExtractAndStorePipeline:
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         spider = self.crawler.spider
         source = spider.sources[item["source_id"]]
-        future = self.pool.submit(extract_article, item["html"], item["url"], source,
+        future = self.pool.submit(extract_in_worker, item["html"], item["url"], source,
                                   fetched_at=item["fetched_at"], hints=item["hints"])
         try:
             page: Page = await asyncio.wrap_future(future)

@@ -21,7 +21,7 @@ from aggregator.counters import count
 from aggregator.dates import latest_date, to_utc
 from aggregator.discovery import Link, parse_feed, parse_listing, parse_sitemap, \
     sitemaps_from_robots
-from aggregator.extract import DateHint
+from aggregator.page import DateHint
 from aggregator.sources import Source, load_sources, select_sources
 from aggregator.urls import normalize_url, same_site
 from storage.store import Store

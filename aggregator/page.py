@@ -1,0 +1,41 @@
+"""What extraction takes besides the page and gives back: plain data, importable without
+the extraction libraries (the crawl process hands pages to worker processes and gets
+these back; trafilatura and its kin load only in the workers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DateHint:
+    """A date the crawl saw outside the page: a feed entry or a sitemap record."""
+
+    origin: str                     # "feed" or "sitemap"
+    published: str | None = None    # raw string, as written there
+    updated: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """What :func:`aggregator.extract.extract_article` found; ``is_article`` False means
+    'do not store'."""
+
+    title: str | None
+    text: str | None
+    author: str | None
+    language: str | None
+    published_at: str | None
+    published_from: str | None
+    modified_at: str | None = None
+    canonical_url: str | None = None
+    is_article: bool = True
+    reason: str | None = None       # why it is not an article
+
+
+def extract_in_worker(html: str, url: str | None, source: object, **options: object) -> Page:
+    """:func:`aggregator.extract.extract_article`, imported where it runs: the crawl
+    process submits this by name and never loads the extraction libraries itself."""
+    from aggregator.extract import extract_article
+
+    return extract_article(html, url, source, **options)  # type: ignore[arg-type]
