@@ -49,8 +49,11 @@ def stop(process: subprocess.Popen, timeout: float = 60) -> tuple[int, str]:
 def wait_for(condition, timeout: float = 90, every: float = 0.5) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():
-            return
+        try:
+            if condition():
+                return
+        except sqlite3.OperationalError:     # the scheduler is still creating the database
+            pass
         time.sleep(every)
     raise AssertionError(f"not reached within {timeout} s: {condition.__doc__ or condition}")
 
