@@ -106,17 +106,17 @@ class Store:
     def known_urls(self, source_ids: Iterable[str] | None = None) -> dict[str, str | None]:
         """Every stored URL (aliases included) with its article's last change mark, and
         the pages found not to be articles in the last NOT_ARTICLE_RECHECK_DAYS days."""
-        ids = list(source_ids) if source_ids is not None else None
-        where = f" AND source_id IN ({','.join('?' * len(ids))})" if ids is not None else ""
+        ids = list(source_ids) if source_ids is not None else []
+        of_sources = f"IN ({','.join('?' * len(ids))})" if source_ids is not None else None
         recheck = (datetime.now(timezone.utc) - timedelta(days=NOT_ARTICLE_RECHECK_DAYS)
                    ).isoformat(timespec="seconds")
-        known = {url: mark for url, mark in self.db.execute(
-            "SELECT url, change_mark FROM not_articles WHERE last_seen_at >= ?" + where,
-            [recheck, *(ids or [])]).fetchall()}
+        known = dict(self.db.execute(
+            "SELECT url, change_mark FROM not_articles WHERE last_seen_at >= ?"
+            + (f" AND source_id {of_sources}" if of_sources else ""), [recheck, *ids]))
         known.update(self.db.execute(
             "SELECT u.url, a.change_mark FROM article_urls u JOIN articles a"
-            " ON a.id = u.article_id WHERE 1" + where.replace("source_id", "u.source_id"),
-            ids or []).fetchall())
+            " ON a.id = u.article_id" + (f" WHERE u.source_id {of_sources}" if of_sources else ""),
+            ids))
         return known
 
     def remember_not_article(self, source_id: str, urls: Iterable[str], reason: str,
