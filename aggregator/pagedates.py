@@ -131,7 +131,7 @@ def _htmldate_parser(languages: tuple[str, ...] | None) -> Iterator[None]:
     """Within the block, htmldate's dateparser reads only these languages (and English).
 
     htmldate builds one parser for every language dateparser knows and asks each of
-    ~200 locales whether it applies to each string. It offers no option for this, so
+    its 205 locales whether it applies to each string. It offers no option for this, so
     its parser factory is swapped for the block; extraction runs one page at a time
     per process, so nothing else sees the swap.
     """

@@ -32,9 +32,11 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def content_hash(text: str) -> str:
-    """Hash of the text with case, ё/е, quotes, dashes and whitespace normalised."""
-    return hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()
+def content_hash(text: str, normalised: str | None = None) -> str:
+    """Hash of the text with case, ё/е, quotes, dashes and whitespace normalised
+    (``normalised``: ``normalise(text)``, when the caller has it already)."""
+    norm = normalise(text) if normalised is None else normalised
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -138,7 +140,7 @@ class Store:
     def save_article(self, rec: ArticleRecord) -> SaveResult:
         """Insert a new article or update the one it is a variant or revision of."""
         normalised = normalise(rec.text)
-        chash = hashlib.sha1(normalised.encode("utf-8")).hexdigest()    # = content_hash()
+        chash = content_hash(rec.text, normalised)
         urls = list(dict.fromkeys([rec.url, *rec.aliases]))
         conn = self.db.conn
         with self._write():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.store import ArticleRecord, Store
+from storage.store import ArticleRecord, Store, utc_now
 from tests.conftest import run_newsagg
 from tests.mailserver import MailServer
 from tests.sourcefiles import with_tables
@@ -52,6 +52,8 @@ def hostile_db(crawled_copy: Path) -> Path:
                  "двенадцать окон.\n\nЗапись открыта на портале госуслуг области."))
         store.db.conn.execute("UPDATE articles SET url = 'javascript:alert(1)'"
                               " WHERE url = 'https://evil.example/x'")
+        # Seen now, whenever the shared crawl ran: all in the window that is still open.
+        store.db.conn.execute("UPDATE articles SET first_seen_at = ?", (utc_now(),))
     return crawled_copy
 
 
@@ -194,14 +196,16 @@ def test_a_relay_without_starttls_is_refused_rather_than_used_in_clear(
 def test_an_interrupted_send_is_not_repeated_without_force(crawled_copy, demo_sources, tmp_path):
     with sqlite3.connect(crawled_copy) as conn:   # what a process killed mid-send leaves
         conn.execute("INSERT INTO digests (digest_date, status, started_at, message_id) VALUES"
-                     " (date('now', '+1 day'), 'sending', '2026-11-29T04:00:00+00:00', '<m@x>')")
+                     " ('2020-02-02', 'sending', '2020-02-02T04:00:00+00:00', '<m@x>')")
     rows_before = digests_table(crawled_copy)
     with MailServer("none") as server:
         sources = with_smtp(demo_sources, tmp_path / "s.toml", host="127.0.0.1",
                             port=server.port, security="none")
-        result = digest(sources, crawled_copy, "--send")
+        result = run_newsagg("digest", "--sources", str(sources), "--db", str(crawled_copy),
+                             "--date", "2020-02-02", "--send")
         assert not server.received
     assert result.returncode == 5 and "may have been sent" in result.stderr
+    assert "<m@x>" in result.stderr
     assert digests_table(crawled_copy) == rows_before
 
 

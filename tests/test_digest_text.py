@@ -268,7 +268,7 @@ def test_no_digest_tables_give_the_defaults():
     ({"digest": {"empty": "always"}}, "[digest]: field 'empty': use one of"),
     ({"digest": {"lead_chars": 10}}, "[digest]: field 'lead_chars': must be an integer >= 40"),
     ({"digest": {"colour": "red"}}, "[digest]: field 'colour': unknown key"),
-    ({"digest": {"templates": "no-such-dir"}}, "[digest]: field 'templates': not a directory"),
+    ({"digest": {"templates": "no-such-dir"}}, "[digest]: field 'templates': no such directory"),
     ({"smtp": {"hots": "smtp.example.org"}}, "[smtp]: field 'hots': unknown key"),
     ({"smtp": {"security": "ssl"}}, "[smtp]: field 'security': use one of"),
     ({"smtp": {"security": "none", "host": "smtp.example.org"}},

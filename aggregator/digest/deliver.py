@@ -23,7 +23,6 @@ class Delivery:
     sent: bool
     reason: str = ""                  # why nothing was sent
     message_id: str | None = None
-    subject: str = ""
     recipients: list[str] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)
 
@@ -79,5 +78,5 @@ def deliver(store: Store, settings: DigestSettings, digest: Digest, *, force: bo
         log.release(claim)
         raise
     log.mark_sent(claim, refused)
-    return Delivery(True, message_id=message["Message-ID"], subject=mail_subject,
+    return Delivery(True, message_id=message["Message-ID"],
                     recipients=list(settings.recipients), refused=refused)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta, timezone
 
+from aggregator.dates import to_utc
 from aggregator.digest.settings import DigestSettings
 from aggregator.digest.text import display_date, lead, one_line, safe_url
 from aggregator.digest.topics import TopicMatcher
@@ -135,7 +135,7 @@ def build_digest(conn: sqlite3.Connection, settings: DigestSettings, day: date,
     oldest = start - timedelta(days=settings.max_age_days)
     fresh, older = [], 0
     for row in rows:
-        moment = _published_moment(row[6], row[10])
+        moment = to_utc(row[6], row[10])
         if settings.max_age_days and moment is not None and moment < oldest:
             older += 1
         else:
@@ -187,21 +187,8 @@ def build_digest(conn: sqlite3.Connection, settings: DigestSettings, day: date,
         older=older, unmatched_omitted=unmatched_omitted)
 
 
-def _published_moment(published_at: str | None, zone: str | None) -> datetime | None:
-    if not published_at:
-        return None
-    try:
-        if len(published_at) == 10:
-            return datetime.combine(date.fromisoformat(published_at), time(0),
-                                    ZoneInfo(zone) if zone else timezone.utc)
-        moment = datetime.fromisoformat(published_at)
-    except (ValueError, KeyError):
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def _chronological(row: tuple) -> tuple:
-    moment = _published_moment(row[6], row[10])
+    moment = to_utc(row[6], row[10])
     return (moment is None, moment.timestamp() if moment else 0.0, row[7], row[0])
 
 
@@ -222,7 +209,7 @@ def _other_articles(conn: sqlite3.Connection, story_ids: list[int], in_window: s
 
 
 def _item(story_id: int, row: tuple, lead_chars: int) -> Item:
-    moment = _published_moment(row[6], row[10])
+    moment = to_utc(row[6], row[10])
     title = one_line(row[4]) or lead(row[5], None, 90) or one_line(row[3])
     return Item(
         story_id=story_id, article_id=row[0], title=title, url=safe_url(row[3]),

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import jinja2
 
+from aggregator.fields import FieldChecker
 from aggregator.sources import ID_RE
 
 SECURITY_MODES = ("starttls", "tls", "none")
@@ -86,9 +87,9 @@ TOPIC_KEYS = {"id", "name", "keywords", "exclude"}
 def parse_digest_settings(data: dict[str, Any], base_dir: Path,
                           problems: list[str]) -> DigestSettings:
     """Read the digest tables of parsed TOML, appending every problem to ``problems``."""
-    digest = _table(data, "digest", problems)
-    smtp = _table(data, "smtp", problems)
-    checker = _Checker(problems)
+    checker = FieldChecker(problems)
+    digest = checker.table(data, "digest")
+    smtp = checker.table(data, "smtp")
     values: dict[str, Any] = {}
 
     checker.unknown("[digest]", digest, DIGEST_KEYS)
@@ -98,13 +99,8 @@ def parse_digest_settings(data: dict[str, Any], base_dir: Path,
             checker.bad("[digest]", "time", "use HH:MM, e.g. \"07:00\" (or HH:MM:SS)")
         else:
             values["time"] = time(int(match[1]), int(match[2]), int(match[3] or 0))
-    if "timezone" in digest:
-        zone = digest["timezone"]
-        try:
-            ZoneInfo(zone)
-            values["timezone"] = zone
-        except (ZoneInfoNotFoundError, ValueError, TypeError):
-            checker.bad("[digest]", "timezone", f"unknown time zone {zone!r} (use an IANA name)")
+    if "timezone" in digest and (zone := checker.timezone("[digest]", digest, "timezone")):
+        values["timezone"] = zone
     recipients = checker.strings("[digest]", digest, "recipients")
     for address in recipients:
         if "@" not in address or any(c in address for c in "\r\n,;<> "):
@@ -121,31 +117,23 @@ def parse_digest_settings(data: dict[str, Any], base_dir: Path,
             else:
                 values[key] = digest[key].strip()
     for key, allowed in (("empty", EMPTY_MODES), ("other", OTHER_MODES)):
-        if key in digest:
-            if digest[key] not in allowed:
-                checker.bad("[digest]", key, f"use one of {', '.join(map(repr, allowed))}")
-            else:
-                values[key] = digest[key]
+        if key in digest and (mode := checker.choice("[digest]", digest, key, allowed)):
+            values[key] = mode
     for key, minimum in (("max_age_days", 0), ("lead_chars", 40)):
         if key in digest:
             number = checker.integer("[digest]", digest, key, minimum)
             if number is not None:
                 values[key] = number
-    if "templates" in digest:
-        if not isinstance(digest["templates"], str) or not digest["templates"]:
-            checker.bad("[digest]", "templates", "must be a directory path")
-        else:
-            folder = (base_dir / digest["templates"]).resolve()
-            if not folder.is_dir():
-                checker.bad("[digest]", "templates", f"not a directory: {folder}")
-            values["templates"] = folder
+    if "templates" in digest and (folder := checker.path("[digest]", digest, "templates",
+                                                         base_dir, directory=True)):
+        values["templates"] = folder
 
     values["smtp"] = _parse_smtp(smtp, base_dir, checker)
     values["topics"] = _parse_topics(data.get("topic", []), checker)
     return DigestSettings(**values)
 
 
-def _parse_smtp(smtp: dict[str, Any], base_dir: Path, checker: "_Checker") -> SmtpSettings:
+def _parse_smtp(smtp: dict[str, Any], base_dir: Path, checker: FieldChecker) -> SmtpSettings:
     values: dict[str, Any] = {}
     checker.unknown("[smtp]", smtp, SMTP_KEYS)
     if "host" in smtp:
@@ -153,11 +141,9 @@ def _parse_smtp(smtp: dict[str, Any], base_dir: Path, checker: "_Checker") -> Sm
             checker.bad("[smtp]", "host", "must be a host name")
         else:
             values["host"] = smtp["host"].strip()
-    if "security" in smtp:
-        if smtp["security"] not in SECURITY_MODES:
-            checker.bad("[smtp]", "security", f"use one of {', '.join(map(repr, SECURITY_MODES))}")
-        else:
-            values["security"] = smtp["security"]
+    if "security" in smtp and (mode := checker.choice("[smtp]", smtp, "security",
+                                                      SECURITY_MODES)):
+        values["security"] = mode
     if "port" in smtp:
         port = checker.integer("[smtp]", smtp, "port", 1)
         if port is not None and port > 65535:
@@ -173,20 +159,10 @@ def _parse_smtp(smtp: dict[str, Any], base_dir: Path, checker: "_Checker") -> Sm
                                            "(the secret itself never goes in this file)")
             else:
                 values[key] = smtp[key]
-    if "ca_file" in smtp:
-        if not isinstance(smtp["ca_file"], str) or not smtp["ca_file"]:
-            checker.bad("[smtp]", "ca_file", "must be a file path")
-        else:
-            path = (base_dir / smtp["ca_file"]).resolve()
-            if not path.is_file():
-                checker.bad("[smtp]", "ca_file", f"no such file: {path}")
-            values["ca_file"] = str(path)
-    if "timeout" in smtp:
-        timeout = smtp["timeout"]
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-            checker.bad("[smtp]", "timeout", "must be a positive number of seconds")
-        else:
-            values["timeout"] = float(timeout)
+    if "ca_file" in smtp and (path := checker.path("[smtp]", smtp, "ca_file", base_dir)):
+        values["ca_file"] = str(path)
+    if "timeout" in smtp and (timeout := checker.seconds("[smtp]", smtp, "timeout", 0.1)):
+        values["timeout"] = timeout
     settings = SmtpSettings(**values)
     if settings.security == "none" and "host" in values and not settings.is_loopback:
         checker.bad("[smtp]", "security", f"'none' sends mail unencrypted: allowed only to a "
@@ -194,7 +170,7 @@ def _parse_smtp(smtp: dict[str, Any], base_dir: Path, checker: "_Checker") -> Sm
     return settings
 
 
-def _parse_topics(entries: Any, checker: "_Checker") -> tuple[TopicRule, ...]:
+def _parse_topics(entries: Any, checker: FieldChecker) -> tuple[TopicRule, ...]:
     if not isinstance(entries, list):
         checker.problems.append("[[topic]]: must be an array of tables ([[topic]])")
         return ()
@@ -237,41 +213,3 @@ def _template_syntax(text: str) -> str | None:
     except jinja2.TemplateSyntaxError as exc:
         return exc.message
     return None
-
-
-def _table(data: dict[str, Any], key: str, problems: list[str]) -> dict[str, Any]:
-    value = data.get(key, {})
-    if not isinstance(value, dict):
-        problems.append(f"[{key}]: must be a table")
-        return {}
-    return value
-
-
-class _Checker:
-    """Collects problems, each naming the table and the field."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-
-    def bad(self, table: str, key: str, why: str) -> None:
-        self.problems.append(f"{table}: field {key!r}: {why}")
-
-    def unknown(self, table: str, entry: dict[str, Any], known: set[str]) -> None:
-        for key in sorted(set(entry) - known):
-            self.bad(table, key, f"unknown key (known: {', '.join(sorted(known))})")
-
-    def strings(self, table: str, entry: dict[str, Any], key: str) -> list[str]:
-        value = entry.get(key, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-            self.bad(table, key, "must be a list of strings")
-            return []
-        return [x.strip() for x in value]
-
-    def integer(self, table: str, entry: dict[str, Any], key: str, minimum: int) -> int | None:
-        value = entry[key]
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.bad(table, key, f"must be an integer >= {minimum}")
-            return None
-        return value

@@ -13,6 +13,8 @@ from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 
+from aggregator.fields import FieldChecker
+
 DEFAULT_CRAWL_CRON = "0 */3 * * *"
 SCHEDULE_KEYS = {"crawl", "timezone", "crawl_timeout", "stop_grace", "max_parallel_crawls",
                  "digest", "digest_grace", "digest_retry"}
@@ -46,47 +48,28 @@ class ScheduleSettings:
 def parse_schedule_settings(data: dict[str, Any], default_timezone: str,
                             problems: list[str]) -> ScheduleSettings:
     """Read `[schedule]`, appending every problem (naming its field) to ``problems``."""
-    table = data.get("schedule", {})
-    if not isinstance(table, dict):
-        problems.append("[schedule]: must be a table")
-        return ScheduleSettings(timezone=default_timezone)
-
-    def bad(key: str, why: str) -> None:
-        problems.append(f"[schedule]: field {key!r}: {why}")
-
-    for key in sorted(set(table) - SCHEDULE_KEYS):
-        bad(key, f"unknown key (known: {', '.join(sorted(SCHEDULE_KEYS))})")
-    values: dict[str, Any] = {"timezone": table.get("timezone", default_timezone)}
-    try:
-        cron_trigger("* * * * *", values["timezone"])
-    except Exception:  # noqa: BLE001 - pytz/zoneinfo raise several kinds
-        bad("timezone", f"unknown time zone {values['timezone']!r} (use an IANA name)")
-        values["timezone"] = "UTC"
+    checker = FieldChecker(problems)
+    table = checker.table(data, "schedule")
+    checker.unknown("[schedule]", table, SCHEDULE_KEYS)
+    values: dict[str, Any] = {"timezone": default_timezone}
+    if "timezone" in table and (zone := checker.timezone("[schedule]", table, "timezone")):
+        values["timezone"] = zone
     if "crawl" in table:
         problem = cron_problem(table["crawl"], values["timezone"])
         if problem:
-            bad("crawl", problem)
+            checker.bad("[schedule]", "crawl", problem)
         else:
             values["crawl"] = table["crawl"]
     for key, minimum in (("crawl_timeout", 1), ("stop_grace", 0), ("digest_grace", 0),
                          ("digest_retry", 1)):
-        if key in table:
-            value = table[key]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
-                bad(key, f"must be a number of seconds >= {minimum}")
-            else:
-                values[key] = float(value)
-    if "max_parallel_crawls" in table:
-        value = table["max_parallel_crawls"]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            bad("max_parallel_crawls", "must be an integer >= 1")
-        else:
-            values["max_parallel_crawls"] = value
-    if "digest" in table:
-        if not isinstance(table["digest"], bool):
-            bad("digest", "must be true or false")
-        else:
-            values["digest"] = table["digest"]
+        if key in table and (seconds := checker.seconds("[schedule]", table, key,
+                                                        minimum)) is not None:
+            values[key] = seconds
+    if "max_parallel_crawls" in table and (
+            count := checker.integer("[schedule]", table, "max_parallel_crawls", 1)):
+        values["max_parallel_crawls"] = count
+    if "digest" in table and (send := checker.flag("[schedule]", table, "digest")) is not None:
+        values["digest"] = send
     return ScheduleSettings(**values)
 
 

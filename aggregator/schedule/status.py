@@ -43,24 +43,21 @@ def read_status(config: Config, db_path: str, now: datetime | None = None) -> St
     return Status(holder(db_path), rows, last_digest, upcoming.get("digest"), jobs)
 
 
+def _span(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f}{unit}"
+    return f"{max(seconds, 0):.0f}s"
+
+
 def ago(stamp: str | None, now: datetime) -> str:
     if not stamp:
         return "never"
-    seconds = (now - datetime.fromisoformat(stamp)).total_seconds()
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds / size:.0f}{unit} ago"
-    return f"{max(seconds, 0):.0f}s ago"
+    return _span((now - datetime.fromisoformat(stamp)).total_seconds()) + " ago"
 
 
 def until(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return "-"
-    seconds = (moment - now).total_seconds()
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"in {seconds / size:.0f}{unit}"
-    return f"in {max(seconds, 0):.0f}s"
+    return "-" if moment is None else "in " + _span((moment - now).total_seconds())
 
 
 def format_status(status: Status, now: datetime | None = None) -> str:
