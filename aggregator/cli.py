@@ -87,15 +87,20 @@ def crawl(sources_path: str, db_path: str, source_ids: tuple[str, ...], refresh:
     \b
     Example:
         newsagg crawl --sources sources.toml --db news.db --source ulgov
-    Exit status 0 when the crawl ran (even if some pages failed).
+    Exit status 0 when the crawl ran (even if some pages failed: the summary says which
+    and why); 3 when the database stopped taking writes.
     """
-    from aggregator.crawl import format_summary, run_crawl, summary_rows
+    from aggregator.crawl import format_summary, run_crawl
+    from aggregator.errors import StoreError
 
     settings: dict[str, Any] = {"LOG_LEVEL": "INFO" if verbose else "WARNING"}
     settings.update(parse_settings(set_pairs))
-    run_id = run_crawl(sources_path, db_path, source_ids=source_ids, refresh=refresh,
+    result = run_crawl(sources_path, db_path, source_ids=source_ids, refresh=refresh,
                        settings=settings)
-    click.echo(format_summary(summary_rows(db_path, run_id)))
+    click.echo(format_summary(result.rows))
+    if result.store_error:
+        raise StoreError(f"{result.store_error}; the crawl stopped there (what it could not "
+                         "store is counted as failed above)")
 
 
 @cli.command()
@@ -112,7 +117,7 @@ def demo(db_path: str, verbose: bool) -> None:
         newsagg demo --db demo.db    # also writes demo-sources.toml, demo-digest.html
     """
     from aggregator.config import load_config
-    from aggregator.crawl import QUIET_LOCAL_SETTINGS, format_summary, run_crawl, summary_rows
+    from aggregator.crawl import QUIET_LOCAL_SETTINGS, format_summary, run_crawl
     from aggregator.demo.server import DemoWeb
     from aggregator.digest.deliver import parse_digest_date
     from aggregator.digest.render import render
@@ -130,8 +135,8 @@ def demo(db_path: str, verbose: bool) -> None:
         click.echo(f"Demo web: {len(web.site_ids)} sites on 127.0.0.1 "
                    f"({', '.join(web.base_url(s) for s in web.site_ids)})", err=True)
         settings = {**QUIET_LOCAL_SETTINGS, "LOG_LEVEL": "INFO" if verbose else "WARNING"}
-        run_id = run_crawl(sources_file, db_path, settings=settings)
-    click.echo(format_summary(summary_rows(db_path, run_id)))
+        result = run_crawl(sources_file, db_path, settings=settings)
+    click.echo(format_summary(result.rows))
     digest_settings = load_config(sources_file).digest
     with Store(db_path) as store:
         found = build_digest(store.db.conn, digest_settings,

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from aggregator.counters import describe_problems, totals
 from aggregator.errors import CrawlError
 from aggregator.sources import load_sources, select_sources
 from storage.store import Store
 
+# The stats key under which the pipeline or the run recorder leaves the store's
+# permanent error (a str): the crawl stopped because the database took no more writes.
+STORE_ERROR_STAT = "newsagg/store_error"
 QUIET_LOCAL_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
                         "DOWNLOAD_DELAY_JITTER": 0}
 
@@ -30,10 +35,26 @@ def crawl_settings(overrides: Mapping[str, Any] = ()) -> Settings:
     return settings
 
 
+@dataclass
+class CrawlResult:
+    """What one crawl did, per source, from its own counters (the same figures as its
+    `crawl_runs` rows, which a database that stopped taking writes may not have)."""
+
+    run_id: str
+    finish_reason: str
+    rows: list[dict[str, Any]]
+    store_error: str | None = None      # why the store stopped taking writes, if it did
+
+
 def run_crawl(sources_path: str | Path, db_path: str | Path, *,
               source_ids: Sequence[str] = (), refresh: bool = False,
-              settings: Mapping[str, Any] = ()) -> str:
-    """Crawl the chosen sources once into the database; return the run id."""
+              settings: Mapping[str, Any] = ()) -> CrawlResult:
+    """Crawl the chosen sources once into the database.
+
+    Raises StoreError before crawling when the database cannot be written (locked past
+    the busy timeout, read-only, not a database); a store that fails for good during
+    the crawl stops it, and the result says why in ``store_error``.
+    """
     all_sources = load_sources(sources_path)
     sources = select_sources(all_sources, list(source_ids))
     with Store(db_path) as store:           # fails early on an unusable database
@@ -45,15 +66,14 @@ def run_crawl(sources_path: str | Path, db_path: str | Path, *,
     crawler = process.create_crawler("news")
     process.crawl(crawler, source=",".join(s.id for s in sources), refresh=refresh)
     process.start()
-    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+    stats = crawler.stats
+    reason = stats.get_value("finish_reason") if stats else None
     if reason is None:
         raise CrawlError("the crawl did not start; see the log above for Scrapy's error")
-    return run_id
+    rows = [dict(source_id=s.id, **totals(stats, s.id)) for s in sources]
+    return CrawlResult(run_id, reason, sorted(rows, key=lambda r: r["source_id"]),
+                       stats.get_value(STORE_ERROR_STAT))
 
-
-def summary_rows(db_path: str | Path, run_id: str) -> list[dict[str, Any]]:
-    with Store(db_path) as store:
-        return store.run_summary(run_id)
 
 
 def format_summary(rows: list[dict[str, Any]]) -> str:
@@ -74,4 +94,11 @@ def format_summary(rows: list[dict[str, Any]]) -> str:
     lines.append("-" * len(head))
     lines.append("total".ljust(width) + "".join(f"  {total[key]:>{len(label)}}"
                                                 for key, label in columns))
+    problems = [(row["source_id"], describe_problems(row)) for row in rows]
+    problems = [(source_id, text) for source_id, text in problems if text]
+    if problems:
+        lines.append("")
+        lines.append("what went wrong (counted in failed above, but for robots.txt rules, "
+                     "sitemap limits and cut texts):")
+        lines.extend(f"  {source_id.ljust(width)}  {text}" for source_id, text in problems)
     return "\n".join(lines)

@@ -14,7 +14,7 @@ import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
-from aggregator.counters import count
+from aggregator.counters import count, fail
 from aggregator.dates import latest_date
 from aggregator.page import Page, extract_in_worker
 from aggregator.urls import normalize_url
@@ -81,7 +81,7 @@ class ExtractAndStorePipeline:
             page: Page = await asyncio.wrap_future(future)
         except Exception as exc:  # a crash in extraction fails this page, not the crawl
             log.warning("%s: %s: extraction failed: %r", source.id, item["url"], exc)
-            count(self.stats, source.id, "failed")
+            fail(self.stats, source.id, "extract_errors")
             return {"url": item["url"], "outcome": "failed"}
         if not page.is_article:
             # Listings and stubs are routine; empty or unparsable pages are worth a warning.

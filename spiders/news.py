@@ -14,13 +14,15 @@ from datetime import datetime, timezone
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from aggregator.counters import count
+from aggregator.counters import count, fail
 from aggregator.dates import latest_date, to_utc
 from aggregator.discovery import Link, parse_feed, parse_listing, parse_sitemap, \
     sitemaps_from_robots
+from aggregator.middlewares import Refused
 from aggregator.page import DateHint
 from aggregator.sources import Source, load_sources, select_sources
 from aggregator.urls import normalize_url, same_site
@@ -144,7 +146,8 @@ class NewsSpider(scrapy.Spider):
             yield from self._fail(src, response.url, "not a text page")
             return
         if not same_site(response.url, src.homepage):
-            yield from self._fail(src, response.url, "redirected off the source's site")
+            yield from self._fail(src, response.url, "redirected off the source's site",
+                                  "offsite_redirects")
             return
         requested = normalize_url(response.request.meta.get("redirect_urls", [response.url])[0])
         keys = dict.fromkeys([requested, normalize_url(response.url)])
@@ -167,22 +170,38 @@ class NewsSpider(scrapy.Spider):
         count(self.crawler.stats, source_id, "fetched")
         return self.sources[source_id]
 
-    def _fail(self, src: Source, url: str, why: str) -> Iterator[Any]:
+    def _fail(self, src: Source, url: str, why: str, cause: str = "unreadable"
+              ) -> Iterator[Any]:
         log.warning("%s: %s: %s", src.id, url, why)
-        count(self.crawler.stats, src.id, "failed")
+        fail(self.crawler.stats, src.id, cause)
         return iter(())
 
     def on_error(self, failure: Failure) -> None:
+        """Count a request that brought no usable response, under its cause."""
         request = failure.request
         source_id = request.meta.get("source_id", "?")
-        response = getattr(failure.value, "response", None)
-        if response is not None:
-            count(self.crawler.stats, source_id, "fetched")
-            why = f"HTTP {response.status}"
+        exc = failure.value
+        response = getattr(exc, "response", None)
+        stats = self.crawler.stats
+        if response is not None:                       # HttpError: an answer, not a page
+            count(stats, source_id, "fetched")
+            cause, why = "http_errors", f"HTTP {response.status}"
+        elif isinstance(exc, Refused):
+            cause, why = exc.cause, str(exc)
+        elif isinstance(exc, IgnoreRequest):
+            why = str(exc) or type(exc).__name__
+            if "robots.txt" in why:                    # the site's rules: not a fault
+                count(stats, source_id, "robots_denied")
+                log.info("%s: %s: skipped (%s)", source_id, request.url, why)
+                return
+            if "max redirections" not in why:
+                log.info("%s: %s: skipped (%s)", source_id, request.url, why)
+                return
+            cause = "redirect_loops"
+        elif isinstance(exc, DownloadCancelledError):
+            cap = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+            cause, why = "size_capped", f"larger than the download cap ({cap} bytes)"
         else:
-            why = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        if "robots.txt" in why or failure.type.__name__ == "IgnoreRequest":
-            log.info("%s: %s: skipped (%s)", source_id, request.url, why)
-            return
+            cause, why = "network_errors", f"{type(exc).__name__}: {exc}"
         log.warning("%s: %s: %s", source_id, request.url, why)
-        count(self.crawler.stats, source_id, "failed")
+        fail(stats, source_id, cause)

@@ -218,3 +218,63 @@ def m006_not_articles(db: Database) -> None:
         "last_seen_at": str, "change_mark": str,
     }, pk="url")
     db["not_articles"].create_index(["source_id"])
+
+
+@migrations()
+def m007_faults(db: Database) -> None:
+    """What a crawl lost and why, cut texts, canonical claims kept apart from fetched URLs,
+    and health flags for sources that cannot be read."""
+    for column in ("http_errors", "network_errors", "size_capped", "offsite_redirects",
+                   "redirect_loops", "robots_unavailable", "unreadable", "undecodable",
+                   "worker_crashes", "extract_errors", "store_errors", "robots_denied",
+                   "sitemaps_capped", "texts_cut"):
+        db["crawl_runs"].add_column(column, int)
+    # The length of the page's text before it was cut to the maximum; NULL: not cut.
+    db["articles"].add_column("full_text_chars", int)
+    # 1: the page was fetched at this URL; 0: only claimed by a page's rel=canonical.
+    # Rows from before are taken as fetched (that was their use: not fetching again).
+    db["article_urls"].add_column("fetched", int, not_null_default=1)
+    # Canonical URLs claimed by different articles (a homepage, a section): never again
+    # an article's URL.
+    db["contested_urls"].create({"url": str, "source_id": str, "first_seen_at": str},
+                                pk="url")
+    db.execute("DROP VIEW source_health")
+    db.create_view("source_health", SOURCE_HEALTH_VIEW_M007)
+
+
+def _edited(sql: str, *edits: tuple[str, str]) -> str:
+    """``sql`` with each (old, new) replaced; an edit that no longer applies is an error."""
+    for old, new in edits:
+        if old not in sql:
+            raise ValueError(f"view edit does not apply: {old[:60]!r}")
+        sql = sql.replace(old, new)
+    return sql
+
+
+# As m004's view, plus: a last crawl that got no answer, or read nothing and lost pages,
+# and a source whose crawls never read an article.
+SOURCE_HEALTH_VIEW_M007 = _edited(SOURCE_HEALTH_VIEW, (
+    """         p.last_two, p.links_last_two, p.links_earlier
+  FROM sources s""",
+    """         p.last_two, p.links_last_two, p.links_earlier,
+         COALESCE(last.new, 0) + COALESCE(last.updated, 0) + COALESCE(last.unchanged, 0)
+           + COALESCE(last.not_articles, 0) + COALESCE(last.known_skipped, 0) AS last_read,
+         (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS articles_total,
+         (SELECT COUNT(*) FROM crawl_runs r WHERE r.source_id = s.id) AS crawls_total,
+         (SELECT SUM(COALESCE(r.new, 0) + COALESCE(r.updated, 0) + COALESCE(r.unchanged, 0))
+            FROM crawl_runs r WHERE r.source_id = s.id) AS articles_read
+  FROM sources s"""), (
+    """         WHEN last_crawl_at IS NULL THEN 'never crawled'
+""",
+    """         WHEN last_crawl_at IS NULL THEN 'never crawled'
+         WHEN COALESCE(last_fetched, 0) = 0 AND COALESCE(last_failed, 0) > 0
+           THEN 'unreachable: no request of the last crawl was answered'
+         WHEN COALESCE(last_failed, 0) > 0 AND last_read = 0
+           THEN 'failing: the last crawl read nothing and lost ' || last_failed || ' pages'
+         WHEN articles_read = 0
+           THEN 'no articles: its ' || crawls_total || ' crawl(s) stored none'
+"""), (
+    """       undated_share, undated_share_before,
+       CASE""",
+    """       undated_share, undated_share_before, articles_total,
+       CASE"""))
