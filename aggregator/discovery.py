@@ -6,18 +6,28 @@ each reader is tested on saved documents.
 
 from __future__ import annotations
 
-import gzip
+import codecs
+import functools
 import io
 import json
 import re
+import xml.sax
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import feedparser
 import lxml.etree
 import lxml.html
+from w3lib.encoding import html_to_unicode
 
-MAX_SITEMAP_BYTES = 50 * 1024 * 1024   # the sitemap protocol's own limit, uncompressed
+from aggregator.decoding import UndecodableError, decode_html
+from aggregator.xmlsafe import CHUNK, GunzipReader, SafeXMLReader
+
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024   # the sitemap protocol's limits: uncompressed size
+MAX_SITEMAP_URLS = 50_000              # and entries per file
+MAX_FIELD_CHARS = 64 * 1024            # a longer <loc> or <lastmod> is no URL or date
+C0_CONTROLS = bytes(c for c in range(32) if c not in (9, 10, 13))   # never in XML
 
 
 @dataclass(frozen=True)
@@ -32,16 +42,32 @@ class Link:
 
 
 # -- feeds ---------------------------------------------------------------------------
+class FeedLinks(list[Link]):
+    """A feed's entries as links. ``problem`` says why the feed is ill-formed when they
+    were read past that (None when it is well-formed): still a list for every caller."""
+
+    def __init__(self, links: Iterable[Link] = (), problem: str | None = None) -> None:
+        super().__init__(links)
+        self.problem = problem
+
+
 def looks_like_json_feed(body: bytes) -> bool:
-    head = body[:200].lstrip()
+    head = body[:200].removeprefix(codecs.BOM_UTF8).lstrip()
     return head.startswith(b"{")
 
 
-def parse_feed(body: bytes, url: str) -> list[Link]:
-    """Entries of an RSS 2.0, Atom or JSON Feed document."""
+def parse_feed(body: bytes, url: str) -> FeedLinks:
+    """Entries of an RSS 2.0, Atom, RDF or JSON Feed document; ValueError when the feed
+    is ill-formed and no entry could be read, or is no feed at all."""
+    if not body.strip():
+        raise ValueError("empty feed document")
     if looks_like_json_feed(body):
-        return _parse_json_feed(body, url)
-    parsed = feedparser.parse(body, response_headers={"content-location": url})
+        return FeedLinks(_parse_json_feed(body, url))
+    # Entries' HTML is never shown, so feedparser need not sanitize it (its slowest part).
+    parsed = feedparser.parse(_safe_feed_xml(body), sanitize_html=False,
+                              resolve_relative_uris=False, response_headers={
+                                  "content-location": url,
+                                  "content-type": "application/xml; charset=utf-8"})
     links = []
     for entry in parsed.entries:
         href = entry.get("link") or _first_alternate(entry) or entry.get("id")
@@ -54,7 +80,31 @@ def parse_feed(body: bytes, url: str) -> list[Link]:
             origin="feed",
             title=entry.get("title"),
         ))
-    return links
+    problem = _bozo_reason(parsed.bozo_exception) if parsed.bozo else None
+    if problem and not links:
+        raise ValueError(f"ill-formed feed, no entry could be read: {problem}")
+    if not parsed.entries and not parsed.get("version"):
+        raise ValueError("not an RSS, Atom or RDF feed (no channel or feed element)")
+    return FeedLinks(links, f"ill-formed feed, entries read past it: {problem}"
+                     if problem else None)
+
+
+def _safe_feed_xml(body: bytes) -> SafeXMLReader:
+    """The feed as UTF-8 without DOCTYPE, C0 controls, or references XML does not know:
+    entities cannot expand and feedparser's strict parser reads links as written."""
+    try:
+        text = decode_html(body, None).text
+    except UndecodableError:
+        text = html_to_unicode(None, body)[1]       # as declared, bad bytes replaced
+    data = text.encode("utf-8").translate(None, C0_CONTROLS)
+    # A file object, never bytes: feedparser opens bytes such as b"/dev/zero" as a path.
+    return SafeXMLReader(io.BytesIO(data))
+
+
+def _bozo_reason(exc: BaseException | None) -> str:
+    if isinstance(exc, xml.sax.SAXParseException):
+        return f"line {exc.getLineNumber()}, column {exc.getColumnNumber()}: {exc.getMessage()}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _first_alternate(entry: dict) -> str | None:
@@ -67,23 +117,30 @@ def _first_alternate(entry: dict) -> str | None:
 def _parse_json_feed(body: bytes, url: str) -> list[Link]:
     try:
         data = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"not a JSON Feed: {exc}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        why = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise ValueError(f"not a JSON Feed: {why}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise ValueError("not a JSON Feed: no 'items' list")
     links = []
-    for item in data.get("items", []) if isinstance(data, dict) else []:
+    for item in data["items"]:
         if not isinstance(item, dict):
             continue
-        href = item.get("url") or item.get("external_url")
-        if not isinstance(href, str):
+        href = _text(item.get("url")) or _text(item.get("external_url"))
+        if not href:
             continue
         links.append(Link(
             url=urljoin(url, href.strip()),
-            published=item.get("date_published"),
-            updated=item.get("date_modified"),
+            published=_text(item.get("date_published")),
+            updated=_text(item.get("date_modified")),
             origin="feed",
-            title=item.get("title"),
+            title=_text(item.get("title")),
         ))
     return links
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 # -- sitemaps ------------------------------------------------------------------------
@@ -91,47 +148,126 @@ def _parse_json_feed(body: bytes, url: str) -> list[Link]:
 class SitemapDoc:
     kind: str                 # "urlset" or "sitemapindex"
     links: list[Link]         # article candidates (urlset) or child sitemaps (index)
-
-
-def maybe_gunzip(body: bytes) -> bytes:
-    if body[:2] == b"\x1f\x8b":
-        with gzip.GzipFile(fileobj=io.BytesIO(body)) as fh:
-            data = fh.read(MAX_SITEMAP_BYTES + 1)
-        if len(data) > MAX_SITEMAP_BYTES:
-            raise ValueError("sitemap larger than 50 MB uncompressed")
-        return data
-    return body
+    truncated: str | None = None   # why the links stop before the document's end
 
 
 def parse_sitemap(body: bytes, url: str) -> SitemapDoc:
-    """A urlset (with lastmod and Google News dates) or a sitemap index."""
-    parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
-                                  remove_comments=True, huge_tree=False)
-    root = lxml.etree.fromstring(maybe_gunzip(body), parser=parser)
-    if root is None:
-        raise ValueError("not an XML sitemap")
-    kind = lxml.etree.QName(root).localname
-    if kind not in ("urlset", "sitemapindex"):
-        raise ValueError(f"not a sitemap (root element <{kind}>)")
-    links = []
-    child = "url" if kind == "urlset" else "sitemap"
-    for node in root:
-        if not isinstance(node.tag, str) or lxml.etree.QName(node).localname != child:
-            continue
-        fields: dict[str, str] = {}
-        for el in node.iter():
-            if isinstance(el.tag, str) and el.text and el.text.strip():
-                fields.setdefault(lxml.etree.QName(el).localname, el.text.strip())
+    """A urlset (with lastmod and Google News dates) or a sitemap index, plain or .gz.
+
+    Streamed: memory stays flat whatever the size, and reading stops at the protocol's
+    limits (MAX_SITEMAP_URLS entries, MAX_SITEMAP_BYTES uncompressed), said in
+    ``truncated``. ValueError when it is no sitemap or nothing could be read."""
+    raw = GunzipReader(body) if body[:2] == b"\x1f\x8b" else io.BytesIO(body)
+    reader = SafeXMLReader(raw, MAX_SITEMAP_BYTES)
+    target = _SitemapTarget(url)
+    parser = lxml.etree.XMLParser(target=target, recover=True, resolve_entities=False,
+                                  no_network=True, huge_tree=False)
+    complete: int | None = None           # entries closed by the data, not by close()
+    cut_short = False                     # the data ended inside the root element
+    try:
+        while target.reading and (chunk := reader.read(CHUNK)):
+            parser.feed(chunk)
+        complete = len(target.links)
+        cut_short = target.reading and bool(target.open_elements)
+        if target.reading:
+            parser.close()
+    except lxml.etree.XMLSyntaxError as exc:
+        if target.kind is None or not target.links:
+            raise ValueError(f"not an XML sitemap: {reader.error or exc}") from None
+        target.stopped = f"unreadable past entry {len(target.links)}: {exc}"
+    if target.kind is None:
+        raise ValueError("not an XML sitemap: no root element"
+                         + (f" ({reader.error})" if reader.error else ""))
+    if target.kind not in ("urlset", "sitemapindex"):
+        raise ValueError(f"not a sitemap (root element <{target.kind}>)")
+    links, why = target.links, target.stopped
+    if reader.capped or reader.error or cut_short:
+        links = links[:complete]        # an entry that the cut closed may be cut short
+        why = (f"larger than {MAX_SITEMAP_BYTES // 2**20} MB uncompressed, the sitemap "
+               "protocol's limit" if reader.capped else f"broken compressed data: {reader.error}"
+               if reader.error else f"the document ends before its </{target.kind}>")
+    if target.full:
+        why = (f"more than {MAX_SITEMAP_URLS} entries, the sitemap protocol's limit: "
+               "the rest were not read")
+    if why and not links:
+        raise ValueError(f"unreadable sitemap: {why}")
+    return SitemapDoc(target.kind, links, f"{why}; {len(links)} entries read" if why else None)
+
+
+class _SitemapTarget:
+    """lxml parser target: builds no tree, keeps only the current entry's fields."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.kind: str | None = None
+        self.links: list[Link] = []
+        self.full = False                     # MAX_SITEMAP_URLS read and one more seen
+        self.reading = True
+        self.stopped: str | None = None
+        self._path: list[str] = []            # local names from the root down
+        self._fields: dict[str, str] = {}
+        self._text: list[str] | None = None   # the text of a field being read
+        self._size = 0
+
+    def start(self, tag: str, attrib: object) -> None:
+        name = _local(tag)
+        if self.kind is None:
+            self.kind = name
+        self._path.append(name)
+        if len(self._path) == 1 and name not in ("urlset", "sitemapindex"):
+            self.reading = False           # an HTML page or other XML: no need to read on
+        depth = len(self._path)
+        if depth == 2:
+            self._fields = {}
+        # An entry's own fields (loc, lastmod) and its <news:news> ones (date, title).
+        wanted = depth == 3 or (depth == 4 and self._path[2] == "news")
+        self._text = [] if wanted and name not in self._fields else None
+        self._size = 0
+
+    def data(self, text: str) -> None:
+        if self._text is not None:
+            self._text.append(text)
+            self._size += len(text)
+            if self._size > MAX_FIELD_CHARS:      # no URL or date: drop the field
+                self._text = None
+
+    def end(self, tag: str) -> None:
+        depth = len(self._path)
+        name = self._path.pop() if self._path else ""
+        if self._text is not None:
+            value = "".join(self._text).strip()
+            if value:
+                self._fields[name] = value
+            self._text = None
+        if depth != 2 or name != ("url" if self.kind == "urlset" else "sitemap"):
+            return
+        fields = self._fields
         if "loc" not in fields:
-            continue
-        links.append(Link(
-            url=urljoin(url, fields["loc"]),
+            return
+        if len(self.links) == MAX_SITEMAP_URLS:
+            self.full, self.reading = True, False
+            return
+        loc = fields["loc"]
+        self.links.append(Link(
+            url=loc if loc.startswith(("https://", "http://")) else urljoin(self.url, loc),
             published=fields.get("publication_date"),
             updated=fields.get("lastmod"),
             origin="sitemap",
             title=fields.get("title"),
         ))
-    return SitemapDoc(kind, links)
+
+    @property
+    def open_elements(self) -> int:
+        return len(self._path)
+
+    def close(self) -> None:
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def _local(tag: str) -> str:
+    """'{ns}url', 'sm:url' (an undeclared prefix) and 'url' are all 'url'."""
+    return tag.rpartition("}")[2].rpartition(":")[2]
 
 
 def sitemaps_from_robots(body: bytes, url: str) -> list[str]:

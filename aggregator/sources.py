@@ -6,7 +6,9 @@ source, so unknown keys are errors, and every error names the source and field.
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,16 @@ KNOWN_KEYS = {
     "sitemaps", "listings", "article_pattern", "max_listing_pages", "enabled", "schedule",
 }
 REQUIRED_KEYS = ("id", "name", "homepage", "timezone")
+# Hosts that answer a cloud instance's own metadata (credentials among it): never news.
+METADATA_HOSTS = {"metadata.google.internal", "metadata", "instance-data",
+                  "instance-data.ec2.internal", "metadata.tencentyun.com"}
+METADATA_ADDRESSES = {ipaddress.ip_address(a) for a in (
+    "169.254.169.254",    # AWS, GCP, Azure, Oracle, DigitalOcean...
+    "fd00:ec2::254",      # AWS over IPv6
+    "100.100.100.200",    # Alibaba Cloud
+)}
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+IPV4_SPELLING = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$", re.I)
 # The tables of the file; the digest's own ones are read by aggregator.config.
 TOP_LEVEL_KEYS = {"source", "topic", "digest", "smtp", "schedule"}
 
@@ -147,8 +159,8 @@ def _parse_entry(entry: Any, label: str) -> tuple[Source | None, list[str]]:
             ZoneInfo(entry["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
             bad("timezone", f"unknown time zone {entry['timezone']!r} (use an IANA name)")
-    if isinstance(entry.get("homepage"), str) and not _is_http_url(entry["homepage"]):
-        bad("homepage", f"not an http(s) URL: {entry['homepage']!r}")
+    if isinstance(entry.get("homepage"), str) and (why := url_problem(entry["homepage"])):
+        bad("homepage", why)
 
     languages = entry.get("language", [])
     if isinstance(languages, str):
@@ -169,8 +181,8 @@ def _parse_entry(entry: Any, label: str) -> tuple[Source | None, list[str]]:
             bad(key, "must be a list of URLs")
             value = []
         for url in value:
-            if not _is_http_url(url):
-                bad(key, f"not an http(s) URL: {url!r}")
+            if why := url_problem(url):
+                bad(key, why)
         url_lists[key] = value
     if not any(url_lists.values()):
         problems.append(f"{label}: fields 'feeds', 'sitemaps', 'listings': "
@@ -217,9 +229,47 @@ def _parse_entry(entry: Any, label: str) -> tuple[Source | None, list[str]]:
     ), []
 
 
-def _is_http_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+def url_problem(url: str) -> str | None:
+    """Why a URL cannot be a news site's page (not http(s), no host, a link-local or
+    cloud metadata address), or None. Loopback stays allowed: tests and the demo use it."""
+    try:
+        parts = urlsplit(url)
+        host, _ = parts.hostname, parts.port            # .port checks the port number
+    except ValueError as exc:
+        return f"not a valid URL: {url!r} ({exc})"
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return f"not an http(s) URL: {url!r}"
+    host = host.rstrip(".")
+    if host in METADATA_HOSTS:
+        return f"{url!r} is a cloud metadata host, never a news site"
+    address = _ip_address(host)
+    if address is None:
+        return None
+    if address in METADATA_ADDRESSES:
+        return f"{url!r} is a cloud metadata address ({address}), never a news site"
+    if address.is_link_local:
+        return (f"{url!r} is a link-local address ({address}; 169.254.0.0/16, fe80::/10), "
+                "never a news site")
+    return None
+
+
+def _ip_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host names literally, in any spelling a resolver accepts
+    ("169.254.169.254", "0xa9fea9fe", "2852039166", "::ffff:169.254.169.254"), or None."""
+    try:
+        address = ipaddress.ip_address(host.partition("%")[0])      # IPv6 zone id dropped
+    except ValueError:
+        if not IPV4_SPELLING.match(host):
+            return None
+        try:                                           # the legacy forms inet_aton reads
+            address = ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or (
+            ipaddress.IPv4Address(int(address) & 0xFFFFFFFF) if address in NAT64 else None)
+        return embedded or address
+    return address
 
 
 def select_sources(sources: list[Source], ids: tuple[str, ...] | list[str] = ()) -> list[Source]:
