@@ -16,6 +16,7 @@ USER_AGENT = (f"newsagg/{__version__} (regional e-government news aggregator; "
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False   # Scrapy 2.19's HTTP control endpoint: nobody drives a crawl
 
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
@@ -34,11 +35,35 @@ DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Only faults where trying again can help: the server or the path to it hiccuped.
+# Not retried: a refused connection (nothing listens there; Scrapy retries at once,
+# long before a restarted server is back, so a dead site would cost three tries a page)
+# and a DNS failure (a name that does not resolve will not resolve a second later;
+# a misspelt homepage should fail fast). Both fail and are counted as network errors.
 RETRY_EXCEPTIONS = [
-    "twisted.internet.defer.TimeoutError",
-    "twisted.internet.error.TimeoutError",
-    "twisted.internet.error.TCPTimedOutError",
+    "scrapy.exceptions.DownloadTimeoutError",   # no answer in DOWNLOAD_TIMEOUT (also connect)
+    "scrapy.exceptions.DownloadFailedError",    # connection dropped before the whole headers
+    "scrapy.exceptions.ResponseDataLossError",  # connection dropped mid-body
+    "twisted.internet.error.TCPTimedOutError",  # the OS gave up connecting (unwrapped)
+    "twisted.web.client.RequestTransmissionFailed",  # dropped while sending (unwrapped)
 ]
+NEWSAGG_RETRY_AFTER_MAX = 120    # s: a 429/503 asking to wait longer is a failure, not a wait
+# A chain of http -> https -> www -> canonical path is 3 hops; 5 leaves room for one
+# more and is what RFC 9309 asks for robots.txt. Scrapy's 20 lets one link cost 21 requests.
+REDIRECT_MAX_TIMES = 5
+
+# Scrapy's own redirect, retry and robots.txt middlewares, with newsagg's rules added
+# (aggregator/middlewares.py), in the built-ins' places.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "aggregator.middlewares.StrictRobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "aggregator.middlewares.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "aggregator.middlewares.SiteMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "aggregator.middlewares.SiteRedirectMiddleware": 600,
+}
 
 ITEM_PIPELINES = {"aggregator.pipelines.ExtractAndStorePipeline": 300}
 EXTENSIONS = {
@@ -53,3 +78,10 @@ NEWSAGG_DB = "news.db"
 NEWSAGG_RUN_ID = None            # crawl_runs.run_id; one is made up when absent
 NEWSAGG_EXTRACT_WORKERS = None   # worker processes for extraction; None = one per core, 0 = inline
 NEWSAGG_PROGRESS_INTERVAL = 2.0  # seconds between progress lines on stderr (0 = off)
+# Sitemap indexes are followed this deep (a declared sitemap is 1) and this often per
+# source and crawl: an index that always names one more index ends.
+NEWSAGG_SITEMAP_DEPTH = 4
+NEWSAGG_MAX_SITEMAPS = 1000
+NEWSAGG_BUSY_TIMEOUT = 30.0      # seconds a write waits for another process's lock on the store
+# The extraction function the workers run, by import path (tests put a crashing one here).
+NEWSAGG_EXTRACTOR = "aggregator.page.extract_in_worker"
