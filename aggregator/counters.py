@@ -34,6 +34,10 @@ NOTICES: dict[str, tuple[str, str]] = {
     "robots_denied": ("page disallowed by robots.txt", "pages disallowed by robots.txt"),
     "sitemaps_capped": ("sitemap not followed (depth or count limit)",
                         "sitemaps not followed (depth or count limit)"),
+    "sitemaps_truncated": ("sitemap read only to its limit (50,000 URLs or 50 MB)",
+                           "sitemaps read only to their limit (50,000 URLs or 50 MB)"),
+    "feeds_ill_formed": ("ill-formed feed read as far as it went",
+                         "ill-formed feeds read as far as they went"),
     "texts_cut": ("text cut to the maximum length", "texts cut to the maximum length"),
 }
 COUNTERS = ("fetched", "new", "updated", "unchanged", "failed", "not_articles", "known_skipped",

@@ -57,12 +57,14 @@ def run_crawl(sources_path: str | Path, db_path: str | Path, *,
     """
     all_sources = load_sources(sources_path)
     sources = select_sources(all_sources, list(source_ids))
-    with Store(db_path) as store:           # fails early on an unusable database
-        store.sync_sources(s.as_row() for s in all_sources)
     run_id = uuid.uuid4().hex[:12]
-    process = CrawlerProcess(crawl_settings({
+    merged = crawl_settings({
         **dict(settings), "NEWSAGG_SOURCES": str(sources_path), "NEWSAGG_DB": str(db_path),
-        "NEWSAGG_RUN_ID": run_id}))
+        "NEWSAGG_RUN_ID": run_id})
+    # Fails early, with a StoreError, on a database that cannot be written.
+    with Store(db_path, busy_timeout=merged.getfloat("NEWSAGG_BUSY_TIMEOUT")) as store:
+        store.sync_sources(s.as_row() for s in all_sources)
+    process = CrawlerProcess(merged)
     crawler = process.create_crawler("news")
     process.crawl(crawler, source=",".join(s.id for s in sources), refresh=refresh)
     process.start()
@@ -98,7 +100,7 @@ def format_summary(rows: list[dict[str, Any]]) -> str:
     problems = [(source_id, text) for source_id, text in problems if text]
     if problems:
         lines.append("")
-        lines.append("what went wrong (counted in failed above, but for robots.txt rules, "
-                     "sitemap limits and cut texts):")
+        lines.append("what went wrong (pages lost are in 'failed' above; robots.txt rules, "
+                     "limits reached and cut texts are notices):")
         lines.extend(f"  {source_id.ljust(width)}  {text}" for source_id, text in problems)
     return "\n".join(lines)

@@ -39,9 +39,18 @@ class SourcesError(NewsaggError):
 
 
 class StoreError(NewsaggError):
-    """The SQLite database cannot be used (not a database, locked, read-only...)."""
+    """The SQLite database cannot be used (not a database, locked, read-only, disk full).
+
+    ``transient``: a lock held past the busy timeout, which a later write may not meet
+    (the page is counted as failed and the crawl goes on); anything else will not go
+    away by itself, and stops the crawl.
+    """
 
     exit_code = EXIT_DATABASE
+
+    def __init__(self, message: str, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class CrawlError(NewsaggError):
@@ -69,6 +78,13 @@ class DigestUncertainError(MailError):
 
     newsagg does not guess; the user checks a mailbox and sends again with --force.
     """
+
+
+class DigestNotDueError(NewsaggError):
+    """``--send`` of a digest whose window is still open or lies in the future: mailing
+    it would send a partial digest and mark the date sent. ``--force`` sends it anyway."""
+
+    exit_code = EXIT_USAGE
 
 
 class SchedulerError(NewsaggError):

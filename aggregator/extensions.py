@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import uuid
 from datetime import datetime, timezone
@@ -10,7 +11,11 @@ from scrapy import signals
 from twisted.internet import task
 
 from aggregator.counters import COUNTERS, totals
+from aggregator.crawl import STORE_ERROR_STAT
+from aggregator.errors import StoreError
 from storage.store import Store
+
+log = logging.getLogger(__name__)
 
 
 class ProgressReporter:
@@ -61,6 +66,7 @@ class CrawlRunRecorder:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
         self.run_id = crawler.settings.get("NEWSAGG_RUN_ID") or uuid.uuid4().hex[:12]
+        self.busy_timeout = crawler.settings.getfloat("NEWSAGG_BUSY_TIMEOUT")
         self.started_at = ""
 
     @classmethod
@@ -79,9 +85,15 @@ class CrawlRunRecorder:
                      finished_at=finished, finish_reason=reason,
                      **totals(self.crawler.stats, source_id))
                 for source_id in getattr(spider, "sources", {})]
-        if rows:
-            with Store(spider.db_path) as store:
+        if not rows:
+            return
+        try:
+            with Store(spider.db_path, busy_timeout=self.busy_timeout) as store:
                 store.record_run(rows)
+        except StoreError as exc:          # the summary still says it; the exit code too
+            log.error("the crawl's counts could not be recorded in crawl_runs: %s", exc)
+            if not self.crawler.stats.get_value(STORE_ERROR_STAT):
+                self.crawler.stats.set_value(STORE_ERROR_STAT, str(exc))
 
 
 def _now() -> str:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import lxml.html
@@ -19,12 +19,13 @@ import trafilatura
 from trafilatura.metadata import examine_meta, extract_meta_json
 
 from aggregator.dates import DEFAULT_LANGUAGES, find_date, parse_date, to_utc
+from aggregator.decoding import looks_garbled
 from aggregator.language import detect_language
 from aggregator.page import DateHint, Page
 from aggregator.pagedates import PageDates, find_page_dates
 from aggregator.sources import Source
 from aggregator.titles import MIN_TITLE_CHARS, pick_title
-from aggregator.urls import same_site
+from aggregator.urls import normalize_url, same_site
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Comments and processing instructions are no text, and left in the tree they split a
@@ -33,6 +34,13 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 MIN_TEXT_CHARS = 200        # below this a page is a stub, an error page or a listing
 MAX_LINK_SHARE = 0.5        # above this share of link text a page is a listing, not an article
+# The longest text stored: about 20,000 words, past any news article's length (a long read
+# runs to ~60,000 characters). A longer one is cut at a paragraph end and the cut recorded.
+MAX_TEXT_CHARS = 150_000
+# A page with more text than this is cut before extraction (its tail, footer included,
+# dropped): a 10 MB article of 20,000 paragraphs then costs a worker what a long article
+# does, not 200 MB and seconds of CPU (measured: 265 -> ... MB peak).
+MAX_PAGE_TEXT_CHARS = 3 * MAX_TEXT_CHARS
 
 
 def extract_article(html: str, url: str | None = None, source: Source | None = None, *,
@@ -51,8 +59,9 @@ def extract_article(html: str, url: str | None = None, source: Source | None = N
         return _not_article(f"unparsable HTML: {exc}")
     if tree is None or not isinstance(tree.tag, str):
         return _not_article("unparsable HTML")
+    page_chars = _bounded(tree) if len(html) > MAX_PAGE_TEXT_CHARS else None
 
-    canonical = _canonical_url(tree, url)
+    canonical = _canonical_url(tree, url, source)
     meta = _metadata(tree)
     title = pick_title(tree, meta.get("title"))
     # Dates are read before boilerplate is removed: the dateline may sit in a "meta" block.
@@ -67,8 +76,14 @@ def extract_article(html: str, url: str | None = None, source: Source | None = N
                                       include_comments=False, include_tables=True)
     text = _clean_text(doc.text if doc is not None else "", title, languages, tz, fetched_at)
     text = _drop_trailing_links(text, link_texts)
+    text, full_text_chars = cut_text(text, MAX_TEXT_CHARS)
+    if page_chars:              # cut before extraction: what the whole page held
+        full_text_chars = page_chars
     reason = None
-    if len(text) < MIN_TEXT_CHARS:
+    garbled = looks_garbled(title or "") or looks_garbled(text)
+    if garbled:                 # decoded wrongly somewhere: never stored as an article
+        reason = f"garbled text: {garbled}"
+    elif len(text) < MIN_TEXT_CHARS:
         reason = f"too little text ({len(text)} characters)"
     elif not title or len(title) < MIN_TITLE_CHARS:
         reason = "no title"
@@ -83,7 +98,41 @@ def extract_article(html: str, url: str | None = None, source: Source | None = N
     language = detect_language(text, languages)
     return Page(title=title, text=text, author=author, language=language,
                 published_at=published_at, published_from=published_from,
-                modified_at=modified_at, canonical_url=canonical)
+                modified_at=modified_at, canonical_url=canonical,
+                full_text_chars=full_text_chars)
+
+
+def cut_text(text: str, limit: int) -> tuple[str, int | None]:
+    """The text cut at the last paragraph end within ``limit`` characters (mid-paragraph
+    when the first is longer), and its length before the cut; (text, None) if it fits."""
+    if len(text) <= limit:
+        return text, None
+    end = text.rfind("\n\n", 0, limit + 1)
+    return text[:end if end > 0 else limit].rstrip(), len(text)
+
+
+def _bounded(tree: lxml.html.HtmlElement) -> int | None:
+    """Cut the document after MAX_PAGE_TEXT_CHARS characters of text, in document order;
+    return its text length before the cut (None: it was not that long)."""
+    seen = 0
+    cut_at = None
+    for el in tree.iter():
+        seen += len(el.text or "") + len(el.tail or "")
+        if cut_at is None and seen > MAX_PAGE_TEXT_CHARS:
+            cut_at = el
+    if cut_at is None:
+        return None
+    node = cut_at
+    while node is not None:                 # drop everything that follows it
+        parent = node.getparent()
+        if parent is None:
+            break
+        for later in list(node.itersiblings()):
+            parent.remove(later)
+        node = parent
+    for child in list(cut_at):
+        cut_at.remove(child)
+    return seen
 
 
 def _publication(dates: PageDates, hints: Sequence[DateHint], languages: Sequence[str],
@@ -182,13 +231,26 @@ def _metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
     return {"title": doc.title, "author": author or None}
 
 
-def _canonical_url(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
+def _canonical_url(tree: lxml.html.HtmlElement, url: str | None,
+                   source: Source | None) -> str | None:
+    """The page's rel=canonical when it may be the article's: on the source's site, and
+    not the site's root nor a page the source declares for discovery (many CMSs point
+    every page's canonical there). Whether other articles claim it too, the store knows."""
     if not url:
         return None
+    site = source.homepage if source else url
+    declared = (source.homepage, *source.feeds, *source.sitemaps, *source.listings) \
+        if source else ()
+    shared = {normalize_url(u) for u in declared}
     for href in tree.xpath('//link[@rel="canonical"]/@href'):
         candidate = urljoin(url, href.strip())
-        if candidate.startswith(("http://", "https://")) and same_site(candidate, url):
-            return candidate
+        if not candidate.startswith(("http://", "https://")) or not same_site(candidate, site):
+            continue
+        normal = normalize_url(candidate)
+        parts = urlsplit(normal)
+        if (parts.path == "/" and not parts.query) or normal in shared:
+            return None
+        return candidate
     return None
 
 

@@ -31,6 +31,7 @@ class Page:
     canonical_url: str | None = None
     is_article: bool = True
     reason: str | None = None       # why it is not an article
+    full_text_chars: int | None = None   # the text's length before it was cut, if it was
 
 
 def extract_in_worker(html: str, url: str | None, source: object, **options: object) -> Page:

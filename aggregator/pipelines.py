@@ -1,120 +1,148 @@
-"""The item pipeline: extraction in worker processes, then the store.
+"""The item pipeline: extraction in worker processes, then the store on its own thread.
 
 Scrapy runs callbacks and pipelines on one thread; trafilatura on that thread
-would bind the crawl to one core. Pages go to a pool of worker processes and
-the reactor keeps downloading while they are parsed.
+would bind the crawl to one core, and SQLite's waits would stop every download.
+Pages go to a pool of worker processes (aggregator.workerpool) and writes to the
+store's thread (aggregator.storewriter), and the reactor keeps downloading.
+
+What cannot be stored is counted as failed under its cause and logged with its URL
+(never its HTML); a store that fails for good (read-only, disk full) stops the crawl,
+and `newsagg crawl` exits 3 after printing what it did.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import multiprocessing
-import os
-from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
+from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.misc import load_object
+
 from aggregator.counters import count, fail
+from aggregator.crawl import STORE_ERROR_STAT
 from aggregator.dates import latest_date
-from aggregator.page import Page, extract_in_worker
+from aggregator.errors import StoreError
+from aggregator.page import Page
+from aggregator.storewriter import StoreWriter
 from aggregator.urls import normalize_url
-from storage.store import NEW, ArticleRecord, Store
+from aggregator.workerpool import ExtractionPool, WorkerCrashed
+from storage.store import NEW, ArticleRecord
 
 log = logging.getLogger(__name__)
-
-
-class InlineExecutor(Executor):
-    """Runs work on the calling thread: NEWSAGG_EXTRACT_WORKERS = 0, for debugging."""
-
-    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
-        from concurrent.futures import Future
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # handed back to the awaiting pipeline
-            future.set_exception(exc)
-        return future
-
-
-def make_pool(workers: int | None) -> Executor:
-    if workers == 0:
-        return InlineExecutor()
-    workers = workers or os.cpu_count() or 1
-    # forkserver: workers start from a clean process, not a fork of the running reactor.
-    # (Not max_tasks_per_child: on Python 3.11 the pool stopped replacing workers that
-    # reached it and the crawl hung, measured with benchmarks/speed.py.)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["aggregator.extract"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+FAILED = object()          # what _store returns when the store refused the work
 
 
 class ExtractAndStorePipeline:
-    def __init__(self, crawler) -> None:
-        self.crawler = crawler
-        self.stats = crawler.stats
-        self.db_path = crawler.settings.get("NEWSAGG_DB")
-        workers = crawler.settings.get("NEWSAGG_EXTRACT_WORKERS")
-        self.workers = None if workers in (None, "") else int(workers)
-        self.store: Store | None = None
-        self.pool: Executor | None = None
+    def __init__(self, db_path: str, workers: int | None, busy_timeout: float,
+                 extractor: str) -> None:
+        self.db_path = db_path
+        self.workers = workers
+        self.busy_timeout = busy_timeout
+        self.extractor = extractor
+        self.crawler: Any = None
+        self.writer: StoreWriter | None = None
+        self.pool: ExtractionPool | None = None
+        self.stopping: Any = None          # the Deferred closing the crawl on a store error
 
     @classmethod
-    def from_crawler(cls, crawler) -> "ExtractAndStorePipeline":
-        return cls(crawler)
+    def from_crawler(cls, crawler: Any) -> "ExtractAndStorePipeline":
+        settings = crawler.settings
+        workers = settings.get("NEWSAGG_EXTRACT_WORKERS")
+        pipeline = cls(settings.get("NEWSAGG_DB"),
+                       None if workers in (None, "") else int(workers),
+                       settings.getfloat("NEWSAGG_BUSY_TIMEOUT"),
+                       settings.get("NEWSAGG_EXTRACTOR"))
+        pipeline.crawler = crawler
+        return pipeline
 
-    def open_spider(self, spider=None) -> None:
-        self.store = Store(self.db_path)
-        self.pool = make_pool(self.workers)
+    def open_spider(self, spider: Any = None) -> None:
+        self.writer = StoreWriter(self.db_path, self.busy_timeout)
+        self.pool = ExtractionPool(self.workers, load_object(self.extractor))
 
-    def close_spider(self, spider=None) -> None:
+    def close_spider(self, spider: Any = None) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-        if self.store is not None:
-            self.store.close()
+            self.pool.shutdown()
+        if self.writer is not None:
+            self.writer.close()
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        spider = self.crawler.spider
-        source = spider.sources[item["source_id"]]
-        future = self.pool.submit(extract_in_worker, item["html"], item["url"], source,
-                                  fetched_at=item["fetched_at"], hints=item["hints"])
+        stats = self.crawler.stats
+        source = self.crawler.spider.sources[item["source_id"]]
+        url = item["url"]
+        assert self.pool is not None
         try:
-            page: Page = await asyncio.wrap_future(future)
+            page: Page = await self.pool.run(item["html"], url, source,
+                                             fetched_at=item["fetched_at"], hints=item["hints"])
+        except WorkerCrashed as exc:
+            log.error("%s: %s: not stored: %s", source.id, url, exc)
+            fail(stats, source.id, "worker_crashes")
+            return {"url": url, "outcome": "failed"}
         except Exception as exc:  # a crash in extraction fails this page, not the crawl
-            log.warning("%s: %s: extraction failed: %r", source.id, item["url"], exc)
-            fail(self.stats, source.id, "extract_errors")
-            return {"url": item["url"], "outcome": "failed"}
-        if not page.is_article:
-            # Listings and stubs are routine; empty or unparsable pages are worth a warning.
-            level = logging.WARNING if page.reason.startswith(("empty", "unparsable")) \
-                else logging.INFO
-            log.log(level, "%s: %s: not an article (%s)", source.id, item["url"], page.reason)
-            count(self.stats, source.id, "not_articles")
-            self.store.remember_not_article(
-                source.id, [item["requested_url"], normalize_url(item["url"])], page.reason,
-                _change_mark(item["hints"], source),
-                item["fetched_at"].isoformat(timespec="seconds"))
-            return {"url": item["url"], "outcome": "not_article"}
-        canonical = normalize_url(page.canonical_url or item["url"])
-        aliases = [item["requested_url"], normalize_url(item["url"]), canonical]
+            log.warning("%s: %s: extraction failed: %r", source.id, url, exc)
+            fail(stats, source.id, "extract_errors")
+            return {"url": url, "outcome": "failed"}
+        seen_at = item["fetched_at"].isoformat(timespec="seconds")
         change_mark = _change_mark(item["hints"], source)
+        if not page.is_article:
+            reason = page.reason or "not an article"
+            if reason.startswith("garbled"):        # decoded wrongly: lost, not a listing
+                log.warning("%s: %s: not stored: %s", source.id, url, reason)
+                fail(stats, source.id, "undecodable")
+                return {"url": url, "outcome": "failed"}
+            # Listings and stubs are routine; empty or unparsable pages are worth a warning.
+            level = logging.WARNING if reason.startswith(("empty", "unparsable")) \
+                else logging.INFO
+            log.log(level, "%s: %s: not an article (%s)", source.id, url, reason)
+            urls = [item["requested_url"], normalize_url(url)]
+            if await self._store(source.id, url, lambda store: store.remember_not_article(
+                    source.id, urls, reason, change_mark, seen_at)) is not FAILED:
+                count(stats, source.id, "not_articles")
+            return {"url": url, "outcome": "not_article"}
         record = ArticleRecord(
-            source_id=source.id, url=canonical, aliases=aliases, title=page.title,
-            text=page.text or "", author=page.author, language=page.language,
-            published_at=page.published_at, published_from=page.published_from,
-            modified_at=page.modified_at, change_mark=change_mark,
-            seen_at=item["fetched_at"].isoformat(timespec="seconds"))
-        result = self.store.save_article(record)
-        count(self.stats, source.id, result.outcome)
+            source_id=source.id, url=normalize_url(url),
+            aliases=[item["requested_url"], normalize_url(url)],
+            canonical=normalize_url(page.canonical_url) if page.canonical_url else None,
+            title=page.title, text=page.text or "", author=page.author,
+            language=page.language, published_at=page.published_at,
+            published_from=page.published_from, modified_at=page.modified_at,
+            change_mark=change_mark, seen_at=seen_at, full_text_chars=page.full_text_chars)
+        result = await self._store(source.id, url, lambda store: store.save_article(record))
+        if result is FAILED:
+            return {"url": url, "outcome": "failed"}
+        count(stats, source.id, result.outcome)
         if not page.published_at:       # a jump in this share is a site redesign (health)
-            count(self.stats, source.id, "undated")
+            count(stats, source.id, "undated")
+        if page.full_text_chars:
+            count(stats, source.id, "texts_cut")
+            log.warning("%s: %s: text cut from %d to %d characters", source.id, url,
+                        page.full_text_chars, len(record.text))
         if result.outcome == NEW:
-            count(self.stats, source.id, "reprints" if result.reprint_of else "new_stories")
-        log.info("%s: %s %s%s", source.id, result.outcome, canonical,
+            count(stats, source.id, "reprints" if result.reprint_of else "new_stories")
+        log.info("%s: %s %s%s", source.id, result.outcome, url,
                  f" (reprint of article {result.reprint_of})" if result.reprint_of else "")
-        return {"url": canonical, "outcome": result.outcome, "id": result.article_id}
+        return {"url": url, "outcome": result.outcome, "id": result.article_id}
+
+    async def _store(self, source_id: str, url: str, work: Any) -> Any:
+        """``work(store)`` on the store's thread; FAILED, counted and logged, if it failed."""
+        assert self.writer is not None
+        try:
+            return await self.writer.call(work)
+        except StoreError as exc:
+            log.error("%s: %s: not stored: %s", source_id, url, exc)
+            fail(self.crawler.stats, source_id, "store_errors")
+            if not exc.transient and self.stopping is None:
+                self._stop(str(exc))
+            return FAILED
+
+    def _stop(self, why: str) -> None:
+        """The store takes no more writes: end the crawl now rather than lose every page."""
+        log.error("stopping the crawl: %s", why)
+        self.crawler.stats.set_value(STORE_ERROR_STAT, why)
+        self.stopping = deferred_from_coro(
+            self.crawler.engine.close_spider_async(reason="store_error"))
 
 
-def _change_mark(hints, source) -> str | None:
+def _change_mark(hints: Any, source: Any) -> str | None:
     """The latest date the feed/sitemap gave for this page, as the crawl saw it."""
     mark = latest_date((hint.updated or hint.published for hint in hints),
                        languages=source.languages, timezone=source.timezone)

@@ -20,6 +20,7 @@ from twisted.python.failure import Failure
 
 from aggregator.counters import count, fail
 from aggregator.dates import latest_date, to_utc
+from aggregator.decoding import UndecodableError, decode_html
 from aggregator.discovery import Link, parse_feed, parse_listing, parse_sitemap, \
     sitemaps_from_robots
 from aggregator.middlewares import Refused
@@ -46,6 +47,9 @@ class NewsSpider(scrapy.Spider):
         self.scheduled: set[str] = set()
         self.skipped: set[str] = set()
         self.hints: dict[str, list[DateHint]] = {}
+        self.sitemap_depth = 4
+        self.max_sitemaps = 1000
+        self.sitemaps_taken: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
@@ -54,6 +58,8 @@ class NewsSpider(scrapy.Spider):
         spider.db_path = spider.db_path or crawler.settings.get("NEWSAGG_DB")
         chosen = select_sources(load_sources(spider.sources_path), spider.source_ids)
         spider.sources = {s.id: s for s in chosen}
+        spider.sitemap_depth = crawler.settings.getint("NEWSAGG_SITEMAP_DEPTH")
+        spider.max_sitemaps = crawler.settings.getint("NEWSAGG_MAX_SITEMAPS")
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -74,6 +80,9 @@ class NewsSpider(scrapy.Spider):
         except ValueError as exc:
             yield from self._fail(src, response.url, f"unreadable feed: {exc}")
             return
+        if links.problem:                 # entries were read past it: some may be missing
+            log.warning("%s: %s: %s", src.id, response.url, links.problem)
+            count(self.crawler.stats, src.id, "feeds_ill_formed")
         if not links:
             log.warning("%s: feed %s has no entries", src.id, response.url)
         for link in links:
@@ -88,13 +97,16 @@ class NewsSpider(scrapy.Spider):
             return
         try:
             doc = parse_sitemap(response.body, response.url)
-        except (ValueError, OSError, EOFError) as exc:
+        except ValueError as exc:
             yield from self._fail(src, response.url, f"unreadable sitemap: {exc}")
             return
+        if doc.truncated:
+            log.warning("%s: %s: %s", src.id, response.url, doc.truncated)
+            count(self.crawler.stats, src.id, "sitemaps_truncated")
         if doc.kind == "sitemapindex":
-            for child in doc.links:
-                if same_site(child.url, src.homepage):
-                    yield self._request(child.url, src, self.parse_sitemap, page=page + 1)
+            children = [c.url for c in doc.links if same_site(c.url, src.homepage)]
+            for url in self._sitemaps_within_limits(src, response.url, children, page + 1):
+                yield self._request(url, src, self.parse_sitemap, page=page + 1)
             return
         for link in doc.links:
             if src.article_pattern is None or src.is_article_url(link.url):
@@ -105,7 +117,11 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield from self._fail(src, response.url, "listing page is not text")
             return
-        listing = parse_listing(response.text, response.url, src.is_article_url)
+        try:
+            text = self._decoded(response)
+        except UndecodableError:
+            text = response.text          # its links may still be read
+        listing = parse_listing(text, response.url, src.is_article_url)
         for url in listing.article_urls:
             yield from self._follow_article(src, Link(url))
         if page < src.max_listing_pages:
@@ -113,6 +129,23 @@ class NewsSpider(scrapy.Spider):
                 if same_site(url, src.homepage) and normalize_url(url) not in self.scheduled:
                     self.scheduled.add(normalize_url(url))
                     yield self._request(url, src, self.parse_listing, page=page + 1)
+
+    def _sitemaps_within_limits(self, src: Source, index: str, urls: list[str],
+                                depth: int) -> list[str]:
+        """The child sitemaps of an index to fetch: none past the depth limit (an index
+        that always names one more index ends), at most max_sitemaps per source."""
+        allowed = self.max_sitemaps - self.sitemaps_taken.get(src.id, 0)
+        if depth > self.sitemap_depth:
+            allowed = 0
+        taken = urls[:max(allowed, 0)]
+        if len(taken) < len(urls):
+            limit = (f"nested more than {self.sitemap_depth} deep" if depth > self.sitemap_depth
+                     else f"more than {self.max_sitemaps} sitemaps for this source")
+            log.warning("%s: %s: %d sitemap(s) not followed: %s", src.id, index,
+                        len(urls) - len(taken), limit)
+            count(self.crawler.stats, src.id, "sitemaps_capped", len(urls) - len(taken))
+        self.sitemaps_taken[src.id] = self.sitemaps_taken.get(src.id, 0) + len(taken)
+        return taken
 
     # -- articles --------------------------------------------------------------------
     def _follow_article(self, src: Source, link: Link) -> Iterator[scrapy.Request]:
@@ -145,9 +178,10 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield from self._fail(src, response.url, "not a text page")
             return
-        if not same_site(response.url, src.homepage):
-            yield from self._fail(src, response.url, "redirected off the source's site",
-                                  "offsite_redirects")
+        try:
+            html = self._decoded(response)
+        except UndecodableError as exc:
+            yield from self._fail(src, response.url, str(exc), "undecodable")
             return
         requested = normalize_url(response.request.meta.get("redirect_urls", [response.url])[0])
         keys = dict.fromkeys([requested, normalize_url(response.url)])
@@ -155,12 +189,18 @@ class NewsSpider(scrapy.Spider):
             "source_id": src.id,
             "url": response.url,
             "requested_url": requested,
-            "html": response.text,
+            "html": html,
             "fetched_at": datetime.now(timezone.utc),
             "hints": tuple(hint for key in keys for hint in self.hints.get(key, ())),
         }
 
     # -- plumbing ----------------------------------------------------------------------
+    @staticmethod
+    def _decoded(response: Response) -> str:
+        """The page's text; its HTTP charset is not trusted blindly (decoding.py)."""
+        header = response.headers.get("Content-Type", b"").decode("latin-1")
+        return decode_html(response.body, header or None).text
+
     def _request(self, url: str, src: Source, callback, page: int) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=self.on_error,
                               cb_kwargs={"source_id": src.id, "page": page},
@@ -192,12 +232,8 @@ class NewsSpider(scrapy.Spider):
             why = str(exc) or type(exc).__name__
             if "robots.txt" in why:                    # the site's rules: not a fault
                 count(stats, source_id, "robots_denied")
-                log.info("%s: %s: skipped (%s)", source_id, request.url, why)
-                return
-            if "max redirections" not in why:
-                log.info("%s: %s: skipped (%s)", source_id, request.url, why)
-                return
-            cause = "redirect_loops"
+            log.info("%s: %s: skipped (%s)", source_id, request.url, why)
+            return
         elif isinstance(exc, DownloadCancelledError):
             cap = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
             cause, why = "size_capped", f"larger than the download cap ({cap} bytes)"

@@ -227,7 +227,7 @@ def m007_faults(db: Database) -> None:
     for column in ("http_errors", "network_errors", "size_capped", "offsite_redirects",
                    "redirect_loops", "robots_unavailable", "unreadable", "undecodable",
                    "worker_crashes", "extract_errors", "store_errors", "robots_denied",
-                   "sitemaps_capped", "texts_cut"):
+                   "sitemaps_capped", "sitemaps_truncated", "feeds_ill_formed", "texts_cut"):
         db["crawl_runs"].add_column(column, int)
     # The length of the page's text before it was cut to the maximum; NULL: not cut.
     db["articles"].add_column("full_text_chars", int)

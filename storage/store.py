@@ -2,25 +2,38 @@
 
 All writes go through :class:`Store`; each article is saved in its own
 ``BEGIN IMMEDIATE`` transaction, so a crash mid-crawl loses at most the article
-being written and never leaves a half-written one.
+being written and never leaves a half-written one. Every SQLite failure leaves as a
+:class:`StoreError` naming the database and the cause in words, marked transient
+when it is a lock held past the busy timeout.
+
+``rel=canonical`` is a claim, not a fact: a URL only claimed is kept apart from the
+URLs pages were fetched at (``article_urls.fetched``), a claimed page that holds
+another text is fetched and stored on its own, and a URL that different articles
+claim (a homepage, a section) is recorded in ``contested_urls`` and never an
+article's URL again. Two different texts never share a row.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
 from aggregator.errors import StoreError
-from aggregator.reprints import normalise
+from aggregator.reprints import normalise, same_story
 from storage.schema import migrations
 from storage.stories import StoryIndex
+
+T = TypeVar("T")
 
 BUSY_TIMEOUT_S = 30.0
 NOT_ARTICLE_RECHECK_DAYS = 7      # a page that held no article is fetched again after this
@@ -55,6 +68,8 @@ class ArticleRecord:
     modified_at: str | None = None
     change_mark: str | None = None     # feed/sitemap "updated" value that led to this fetch
     seen_at: str = field(default_factory=utc_now)
+    canonical: str | None = None       # the page's rel=canonical (normalised): a claim
+    full_text_chars: int | None = None  # the text's length before it was cut, if it was
 
 
 @dataclass(frozen=True)
@@ -65,20 +80,84 @@ class SaveResult:
     reprint_of: int | None = None  # a new article joined the story of this earlier one
 
 
-class Store:
-    """A newsagg SQLite database, created or upgraded on open."""
+def _guarded(method: Callable[..., T]) -> Callable[..., T]:
+    """Turn SQLite's and the OS's errors into a StoreError that names the database."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
+    @functools.wraps(method)
+    def wrapper(self: "Store", *args: Any, **kwargs: Any) -> T:
         try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
+            return method(self, *args, **kwargs)
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            raise                                  # a bug in the caller, not the store
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise store_error(self.path, exc, self.busy_timeout) from exc
+
+    return wrapper
+
+
+def store_error(path: str, exc: BaseException, busy_timeout: float) -> StoreError:
+    """What went wrong, in words, and whether waiting could help (a lock)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    transient = name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "is locked" in text
+    if transient:
+        what = f"the database is locked by another process (waited {busy_timeout:g} s)"
+    elif name.startswith("SQLITE_READONLY") or "readonly" in text:
+        what = "the database cannot be written (a read-only file or directory)"
+    elif name == "SQLITE_FULL" or "is full" in text:
+        what = "the disk is full"
+    elif name.startswith("SQLITE_IOERR") or isinstance(exc, OSError):
+        what = "the disk refused a read or write"
+    elif name == "SQLITE_CANTOPEN":
+        what = "the file cannot be opened"
+    else:
+        what = "not a newsagg database, or a damaged one"
+    return StoreError(f"{path}: cannot use this database: {what} ({text})", transient)
+
+
+class Store:
+    """A newsagg SQLite database, created or upgraded on open.
+
+    Two processes opening a new database at once are safe: migrations run in one
+    ``BEGIN IMMEDIATE`` transaction, so the second waits and then finds none pending.
+    """
+
+    def __init__(self, path: str | Path, *, busy_timeout: float = BUSY_TIMEOUT_S) -> None:
+        self.path = str(path)
+        self.busy_timeout = busy_timeout
+        self._open()
+
+    @_guarded
+    def _open(self) -> None:
+        conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+        try:
+            self._use_wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             self.db = Database(conn)
-            migrations.apply(self.db)
-        except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"{self.path}: cannot use this database: {exc}") from exc
+            if migrations.pending(self.db):
+                with self._write():
+                    migrations.apply(self.db)
+        except BaseException:
+            conn.close()
+            raise
+
+    def _use_wal(self, conn: sqlite3.Connection) -> None:
+        """Switch a new database to WAL. The switch needs the file to itself, and SQLite
+        answers "locked" at once, without its busy wait, while another process is
+        creating the same database: so wait here, up to the busy timeout."""
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+                continue
+            if mode != "wal":
+                raise sqlite3.OperationalError(f"cannot switch to WAL mode (still {mode})")
+            return
 
     def close(self) -> None:
         self.db.conn.close()
@@ -94,6 +173,7 @@ class Store:
         return _Transaction(self.db.conn)
 
     # -- sources ------------------------------------------------------------------
+    @_guarded
     def sync_sources(self, rows: Iterable[dict[str, Any]]) -> None:
         """Copy the sources file into the `sources` table (for queries and Datasette)."""
         now = utc_now()
@@ -105,9 +185,11 @@ class Store:
                 self.db["sources"].upsert(row, pk="id")
 
     # -- crawl-time lookups -------------------------------------------------------
+    @_guarded
     def known_urls(self, source_ids: Iterable[str] | None = None) -> dict[str, str | None]:
-        """Every stored URL (aliases included) with its article's last change mark, and
-        the pages found not to be articles in the last NOT_ARTICLE_RECHECK_DAYS days."""
+        """Every URL an article was fetched at, with its article's last change mark, and
+        the pages found not to be articles in the last NOT_ARTICLE_RECHECK_DAYS days.
+        A URL only claimed by a canonical is not known: it may hold another article."""
         ids = list(source_ids) if source_ids is not None else []
         of_sources = f"IN ({','.join('?' * len(ids))})" if source_ids is not None else None
         recheck = (datetime.now(timezone.utc) - timedelta(days=NOT_ARTICLE_RECHECK_DAYS)
@@ -117,10 +199,11 @@ class Store:
             + (f" AND source_id {of_sources}" if of_sources else ""), [recheck, *ids]))
         known.update(self.db.execute(
             "SELECT u.url, a.change_mark FROM article_urls u JOIN articles a"
-            " ON a.id = u.article_id" + (f" WHERE u.source_id {of_sources}" if of_sources else ""),
-            ids))
+            " ON a.id = u.article_id WHERE u.fetched = 1"
+            + (f" AND u.source_id {of_sources}" if of_sources else ""), ids))
         return known
 
+    @_guarded
     def remember_not_article(self, source_id: str, urls: Iterable[str], reason: str,
                              change_mark: str | None = None, seen_at: str | None = None
                              ) -> None:
@@ -137,14 +220,18 @@ class Store:
                     (url, source_id, reason, seen_at, seen_at, change_mark))
 
     # -- saving -------------------------------------------------------------------
+    @_guarded
     def save_article(self, rec: ArticleRecord) -> SaveResult:
         """Insert a new article or update the one it is a variant or revision of."""
         normalised = normalise(rec.text)
         chash = content_hash(rec.text, normalised)
-        urls = list(dict.fromkeys([rec.url, *rec.aliases]))
+        fetched = list(dict.fromkeys([rec.url, *rec.aliases]))
         conn = self.db.conn
         with self._write():
-            article_id = self._find_by_urls(urls)
+            claim = self._usable_claim(rec, fetched)
+            article_id = self._owner(fetched, fetched_only=True)     # fetched here before
+            if article_id is None:
+                article_id, claim = self._by_claim(rec, fetched, claim, chash)
             if article_id is None:
                 row = conn.execute(
                     "SELECT id FROM articles WHERE source_id = ? AND content_hash = ? "
@@ -152,7 +239,7 @@ class Store:
                 article_id = row[0] if row else None
             stories = StoryIndex(conn)
             if article_id is None:
-                article_id = self._insert(rec, chash)
+                article_id = self._insert(rec, claim or rec.url, chash)
                 outcome = NEW
                 placed = stories.place(article_id, rec.source_id, rec.text, normalised)
             else:
@@ -160,32 +247,75 @@ class Store:
                 if outcome == UPDATED:
                     stories.revise(article_id, rec.source_id, rec.text)
                 placed = stories.placement_of(article_id)
-            for url in urls:
+            for url in fetched:
                 conn.execute(
-                    "INSERT OR IGNORE INTO article_urls (url, article_id, source_id, first_seen_at)"
-                    " VALUES (?, ?, ?, ?)", (url, article_id, rec.source_id, rec.seen_at))
+                    "INSERT INTO article_urls (url, article_id, source_id, first_seen_at, fetched)"
+                    " VALUES (?, ?, ?, ?, 1) ON CONFLICT (url) DO UPDATE SET fetched = 1"
+                    " WHERE article_id = excluded.article_id",
+                    (url, article_id, rec.source_id, rec.seen_at))
                 conn.execute("DELETE FROM not_articles WHERE url = ?", (url,))
+            if claim:
+                conn.execute(
+                    "INSERT OR IGNORE INTO article_urls (url, article_id, source_id,"
+                    " first_seen_at, fetched) VALUES (?, ?, ?, ?, 0)",
+                    (claim, article_id, rec.source_id, rec.seen_at))
         return SaveResult(outcome, article_id, placed.story_id, placed.reprint_of)
 
-    def _find_by_urls(self, urls: list[str]) -> int | None:
+    def _usable_claim(self, rec: ArticleRecord, fetched: list[str]) -> str | None:
+        """The page's canonical, unless it is one of its own URLs or a contested one."""
+        if not rec.canonical or rec.canonical in fetched:
+            return None
+        contested = self.db.conn.execute("SELECT 1 FROM contested_urls WHERE url = ?",
+                                         (rec.canonical,)).fetchone()
+        return None if contested else rec.canonical
+
+    def _owner(self, urls: list[str], fetched_only: bool = False) -> int | None:
         marks = ",".join("?" * len(urls))
         row = self.db.conn.execute(
-            f"SELECT article_id FROM article_urls WHERE url IN ({marks}) ORDER BY article_id "
-            "LIMIT 1", urls).fetchone()
-        if row:
-            return row[0]
-        row = self.db.conn.execute(
-            f"SELECT id FROM articles WHERE url IN ({marks}) LIMIT 1", urls).fetchone()
+            f"SELECT article_id FROM article_urls WHERE url IN ({marks})"
+            + (" AND fetched = 1" if fetched_only else "") + " ORDER BY article_id LIMIT 1",
+            urls).fetchone()
         return row[0] if row else None
 
-    def _insert(self, rec: ArticleRecord, chash: str) -> int:
+    def _by_claim(self, rec: ArticleRecord, fetched: list[str], claim: str | None,
+                  chash: str) -> tuple[int | None, str | None]:
+        """The article this page is a variant of, through a canonical URL one of them
+        claimed; or (None, the claim still usable) when the claim proved false."""
+        urls = fetched + ([claim] if claim else [])
+        owner = self._owner(urls)
+        if owner is None:
+            return None, claim
+        their_hash, their_text = self.db.conn.execute(
+            "SELECT content_hash, text FROM articles WHERE id = ?", (owner,)).fetchone()
+        if their_hash == chash or same_story(rec.text, their_text or ""):
+            return owner, claim
+        self._contest(owner, urls, rec.source_id, rec.seen_at)
+        return None, None
+
+    def _contest(self, owner: int, urls: list[str], source_id: str, seen_at: str) -> None:
+        """Two texts claim one URL: it belongs to neither as a claim. The earlier article
+        keeps a URL it was fetched at."""
+        conn = self.db.conn
+        for url in urls:
+            conn.execute("INSERT OR IGNORE INTO contested_urls (url, source_id, first_seen_at)"
+                         " VALUES (?, ?, ?)", (url, source_id, seen_at))
+            conn.execute("DELETE FROM article_urls WHERE url = ? AND article_id = ?"
+                         " AND fetched = 0", (url, owner))
+        marks = ",".join("?" * len(urls))
+        conn.execute(
+            "UPDATE articles SET url = COALESCE((SELECT u.url FROM article_urls u"
+            " WHERE u.article_id = articles.id AND u.fetched = 1"
+            " ORDER BY u.first_seen_at, u.rowid LIMIT 1), url)"
+            f" WHERE id = ? AND url IN ({marks})", (owner, *urls))
+
+    def _insert(self, rec: ArticleRecord, url: str, chash: str) -> int:
         cur = self.db.conn.execute(
             "INSERT INTO articles (url, source_id, title, text, author, language, published_at,"
             " published_from, modified_at, first_seen_at, last_seen_at, content_hash,"
-            " change_mark) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (rec.url, rec.source_id, rec.title, rec.text, rec.author, rec.language,
+            " change_mark, full_text_chars) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (url, rec.source_id, rec.title, rec.text, rec.author, rec.language,
              rec.published_at, rec.published_from, rec.modified_at, rec.seen_at, rec.seen_at,
-             chash, rec.change_mark))
+             chash, rec.change_mark, rec.full_text_chars))
         return cur.lastrowid
 
     def _refresh(self, article_id: int, rec: ArticleRecord, chash: str) -> str:
@@ -207,19 +337,18 @@ class Store:
             " language = COALESCE(?, language),"
             " published_at = COALESCE(?, published_at),"
             " published_from = CASE WHEN ? IS NULL THEN published_from ELSE ? END,"
-            " modified_at = ?, last_seen_at = ?, content_hash = ?, change_mark = ? WHERE id = ?",
+            " modified_at = ?, last_seen_at = ?, content_hash = ?, change_mark = ?,"
+            " full_text_chars = ? WHERE id = ?",
             (rec.title, rec.text, rec.author, rec.language, rec.published_at,
              rec.published_at, rec.published_from, rec.modified_at or rec.seen_at,
-             rec.seen_at, chash, mark, article_id))
+             rec.seen_at, chash, mark, rec.full_text_chars, article_id))
         return UPDATED
 
     # -- crawl runs ---------------------------------------------------------------
+    @_guarded
     def record_run(self, rows: Iterable[dict[str, Any]]) -> None:
         with self._write():
             self.db["crawl_runs"].insert_all(list(rows))
-
-    def run_summary(self, run_id: str) -> list[dict[str, Any]]:
-        return list(self.db["crawl_runs"].rows_where("run_id = ?", [run_id], order_by="source_id"))
 
     # -- queries ------------------------------------------------------------------
     def articles(self, where: str | None = None, params: Iterable[Any] = ()) -> Iterator[dict]:
@@ -241,6 +370,15 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         if exc_type is None:
-            self.conn.execute("COMMIT")
-        else:
+            try:
+                self.conn.execute("COMMIT")
+                return
+            except BaseException:
+                self._rollback()
+                raise
+        self._rollback()
+
+    def _rollback(self) -> None:
+        # A full disk or an I/O error may have rolled the transaction back already.
+        if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")

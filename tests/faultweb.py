@@ -227,6 +227,16 @@ def drip(body: bytes | str, chunk: int, interval: float) -> Behaviour:
     return answer
 
 
+def delayed(seconds: float, behaviour: Behaviour) -> Behaviour:
+    """``behaviour``, after a pause: a slow server, so that a crawl lasts a while."""
+
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        time.sleep(seconds)
+        behaviour(handler)
+
+    return answer
+
+
 def refuse_then(times: int, status: int, retry_after: str | None, then: Behaviour) -> Behaviour:
     """``status`` (429, 503...) with ``Retry-After`` for the first ``times`` requests."""
     served = _Counter()

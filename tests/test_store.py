@@ -26,9 +26,9 @@ def test_schema_is_created_by_migrations_in_wal_mode(store):
     tables = set(store.db.table_names())
     assert {"articles", "article_urls", "sources", "crawl_runs", "articles_fts"} <= tables
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert [m.name for m in migrations.applied(store.db)] == ["m001_initial", "m002_stories",
-                                                      "m003_digests", "m004_health", "m005_news_view",
-                                                      "m006_not_articles", "m007_faults"]
+    assert [m.name for m in migrations.applied(store.db)] == [
+        "m001_initial", "m002_stories", "m003_digests", "m004_health", "m005_news_view",
+        "m006_not_articles", "m007_faults"]
     assert migrations.pending(store.db) == []
 
 
