@@ -3,8 +3,10 @@
 A send is claimed before the SMTP conversation (a "sending" row, written in a
 ``BEGIN IMMEDIATE`` transaction so two processes cannot both claim a date) and
 marked "sent" once the server accepted the message. A failed send removes its
-claim. A claim left "sending" means the process died mid-send: the mail may or
-may not have gone out, so it is not sent again without ``force``.
+claim. The sender holds the date's lock (aggregator/digest/lock.py) from before the
+claim to the end, so a "sending" row whose lock is held is a send in progress, and
+one whose lock is free was left by a process that died mid-send: the mail may or may
+not have gone out, so it is not sent again without ``force``.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.store import ArticleRecord, Store, utc_now
+from storage.store import ArticleRecord, Store
 from tests.conftest import run_newsagg
 from tests.mailserver import MailServer
 from tests.sourcefiles import with_tables
@@ -28,10 +28,30 @@ def with_smtp(sources: Path, target: Path, **smtp: object) -> Path:
     return with_tables(sources, target, smtp=smtp)
 
 
+# A digest date long past (its window has closed, so --send is due), into whose window
+# (from 07:00 Moscow, the demo's [digest] time, the day before) the crawl is moved.
+DAY = "2024-06-03"
+IN_WINDOW = "2024-06-02T10:00:00+00:00"
+
+
+def into_window(db: Path) -> Path:
+    """The demo crawl, as if it had run in the window of DAY."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE articles SET first_seen_at = ?", (IN_WINDOW,))
+        conn.execute("UPDATE crawl_runs SET started_at = ?, finished_at = ?",
+                     (IN_WINDOW, IN_WINDOW))
+    return db
+
+
+@pytest.fixture
+def crawled_copy(crawled_copy: Path) -> Path:
+    return into_window(crawled_copy)
+
+
 def digest(sources: Path, db: Path, *args: str, env: dict | None = None):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("NEWSAGG_SMTP")}
     environment.update(env or {})
-    return run_newsagg("digest", "--sources", str(sources), "--db", str(db), "--date", "next",
+    return run_newsagg("digest", "--sources", str(sources), "--db", str(db), "--date", DAY,
                        *args, timeout=120, env=environment)
 
 
@@ -52,8 +72,7 @@ def hostile_db(crawled_copy: Path) -> Path:
                  "двенадцать окон.\n\nЗапись открыта на портале госуслуг области."))
         store.db.conn.execute("UPDATE articles SET url = 'javascript:alert(1)'"
                               " WHERE url = 'https://evil.example/x'")
-        # Seen now, whenever the shared crawl ran: all in the window that is still open.
-        store.db.conn.execute("UPDATE articles SET first_seen_at = ?", (utc_now(),))
+        store.db.conn.execute("UPDATE articles SET first_seen_at = ?", (IN_WINDOW,))
     return crawled_copy
 
 
@@ -221,6 +240,7 @@ def test_an_empty_day_sends_a_short_notice_or_nothing_as_configured(
         assert len(server.received) == 1
         text = server.received[0].message.get_body(("plain",)).get_content()
         assert "Nothing new" in text and "==" not in text
+        assert "No crawl ran in this window: nothing was fetched." in text
 
         skipping = tmp_path / "skip.toml"
         skipping.write_text(sources.read_text(encoding="utf-8").replace(

@@ -6,5 +6,7 @@ select    the window, the articles in it, grouped by topic and story (reads the 
 text      one-line titles, leads cut at a sentence end, safe links, display dates
 render    Jinja2 templates (html, text, markdown, atom) and the subject line
 mail      the multipart message and the SMTP conversation, with clear errors
-deliver   claim, send and record one date, so that it is mailed once
+crawls    what the window's crawls did: none ran, sources unread or not crawled
+lock      one date sent by one process at a time (a byte-range lock beside the database)
+deliver   refuse an open window; claim, send and record one date, so it is mailed once
 """

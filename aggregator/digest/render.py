@@ -89,6 +89,8 @@ def context(digest: Digest, settings: DigestSettings) -> dict[str, Any]:
         "stories": digest.stories, "articles": digest.articles, "sources": digest.sources,
         "top_title": top, "sections": digest.sections, "timezone": digest.timezone,
         "window_start": digest.window_start, "window_end": digest.window_end,
+        # What the window's crawls did: said in every format, so a gap is never silent.
+        "crawl_note": digest.crawls.empty_note, "problems": digest.crawls.problems,
         "generated_at": datetime.now(timezone.utc),
     }
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from aggregator.dates import to_utc
+from aggregator.digest.crawls import WindowCrawls, window_crawls
 from aggregator.digest.settings import DigestSettings
 from aggregator.digest.text import display_date, lead, one_line, safe_url
 from aggregator.digest.topics import TopicMatcher
@@ -77,6 +78,7 @@ class Digest:
     sections: list[Section]
     article_ids: list[int]
     sources: int
+    crawls: WindowCrawls = field(default_factory=WindowCrawls)   # what the window's crawls did
     older: int = 0                  # first seen in the window, published before max_age_days
     unmatched_omitted: int = 0      # stories matching no topic, left out (other = "omit")
 
@@ -184,6 +186,7 @@ def build_digest(conn: sqlite3.Connection, settings: DigestSettings, day: date,
         date=day, window_start=start, window_end=end, timezone=settings.timezone,
         sections=sections, article_ids=sorted(listed),
         sources=len({r[2] for r in fresh if r[0] in listed}),
+        crawls=window_crawls(conn, utc_text(start), utc_text(end)),
         older=older, unmatched_omitted=unmatched_omitted)
 
 
