@@ -1,4 +1,5 @@
-"""Source health (the `source_health` view) and `newsagg status`, on real SQLite files."""
+"""Source health (the `source_health` view), on real SQLite files (`newsagg status`:
+tests/test_status.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from aggregator.schedule.lock import SchedulerLock
 from storage.store import ArticleRecord, Store
-from tests.conftest import run_newsagg
 
 NOW = datetime.now(timezone.utc)
 
@@ -28,13 +27,18 @@ def store(tmp_path):
 
 
 def crawl(store: Store, days_ago: float, *, new: int = 3, unchanged: int = 0,
-          not_articles: int = 0, undated: int = 0, known_skipped: int = 0) -> None:
+          not_articles: int = 0, undated: int = 0, known_skipped: int = 0, failed: int = 0,
+          fetched: int | None = None, **causes: int) -> None:
+    """One crawl_runs row; ``fetched`` defaults to the pages read, ``causes`` are the
+    per-cause failure counts."""
     store.record_run([{
         "run_id": f"r{days_ago}", "source_id": "ulgov", "started_at": stamp(days_ago),
-        "finished_at": stamp(days_ago), "fetched": new + unchanged + not_articles,
-        "new": new, "updated": 0, "unchanged": unchanged, "failed": 0,
+        "finished_at": stamp(days_ago),
+        "fetched": new + unchanged + not_articles if fetched is None else fetched,
+        "new": new, "updated": 0, "unchanged": unchanged, "failed": failed,
         "not_articles": not_articles, "known_skipped": known_skipped,
-        "finish_reason": "finished", "new_stories": new, "reprints": 0, "undated": undated}])
+        "finish_reason": "finished", "new_stories": new, "reprints": 0, "undated": undated,
+        **causes}])
 
 
 def article(store: Store, days_ago: float, n: int) -> None:
@@ -103,18 +107,33 @@ def test_quiet_after_a_busy_month(store):
     assert health(store)["health"] == "quiet: no new articles in 7 days"
 
 
-def test_status_shows_every_source_and_whether_a_scheduler_runs(first_crawl, demo_sources,
-                                                                  crawled_copy):
-    result = run_newsagg("status", "--sources", str(demo_sources), "--db", str(crawled_copy))
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert lines[0] == "scheduler: not running"
-    assert lines[1].split()[:4] == ["source", "last", "crawl", "result"]
-    table = {line.split()[0]: line for line in lines[3:8]}
-    assert sorted(table) == ["chernigiv", "itmo", "kharkiv", "ulgov", "wego"]
-    assert all(line.rstrip().endswith(" ok") for line in table.values())
-    assert "finished" in table["ulgov"] and " in " in table["ulgov"]   # next crawl
-    assert lines[-1].startswith("digest: last none sent yet; next in ")
-    with SchedulerLock(crawled_copy):
-        held = run_newsagg("status", "--sources", str(demo_sources), "--db", str(crawled_copy))
-    assert held.stdout.startswith("scheduler: running (pid ")
+def test_unreachable_when_no_request_of_the_last_crawl_was_answered(store):
+    crawl(store, 2, new=4)
+    crawl(store, 0.1, new=0, fetched=0, failed=3, network_errors=3)
+    assert health(store)["health"] == "unreachable: no request of the last crawl was answered"
+
+
+def test_failing_when_the_last_crawl_read_nothing_and_lost_pages(store):
+    crawl(store, 2, new=4)
+    crawl(store, 0.1, new=0, fetched=5, failed=5, http_errors=5)
+    assert health(store)["health"] == "failing: the last crawl read nothing and lost 5 pages"
+
+
+def test_no_articles_when_no_crawl_ever_read_one(store):
+    crawl(store, 1, new=0, not_articles=3)
+    crawl(store, 0.1, new=0, not_articles=2, known_skipped=3)
+    assert health(store)["health"] == "no articles: its 2 crawl(s) stored none"
+
+
+def test_a_first_crawl_that_reached_nothing_is_unreachable_not_article_less(store):
+    crawl(store, 0.1, new=0, fetched=0, failed=2, network_errors=2)
+    assert health(store)["health"].startswith("unreachable: ")
+
+
+def test_a_source_that_reads_articles_and_loses_some_pages_stays_ok(store):
+    for day in (3, 2, 1):
+        crawl(store, day, new=2)
+    crawl(store, 0.1, new=0, unchanged=4, failed=2, http_errors=2)       # read, lost some
+    assert health(store)["health"] == "ok"
+    crawl(store, 0.05, new=0, fetched=0, known_skipped=6)                # nothing new to fetch
+    assert health(store)["health"] == "ok"

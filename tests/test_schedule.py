@@ -175,7 +175,8 @@ def test_a_crawl_that_missed_many_turns_runs_once(crawled_copy, demo_sources, tm
 
 @pytest.fixture
 def slow_web():
-    with DemoWeb(delay=1.5) as web:
+    """Each answer 3 s late: a crawl is still downloading when its time limit comes."""
+    with DemoWeb(delay=3) as web:
         yield web
 
 
@@ -186,7 +187,9 @@ def test_a_crawl_over_its_time_limit_is_stopped_cleanly(slow_web, tmp_path):
         sources = sources_file(sources, tmp_path / "s.toml", server,
                                digest={"time": clock(3 * 3600)},
                                schedule={"crawl": "0 0 1 1 *", "digest": False,
-                                         "crawl_timeout": 3, "stop_grace": 30})
+                                         # long enough for the crawl to start
+                                         # Scrapy on a loaded machine (3 s was not)
+                                         "crawl_timeout": 8, "stop_grace": 30})
         scheduler = start_scheduler(sources, db)
         try:
             wait_for(lambda: db.exists() and len(rows(
@@ -195,7 +198,7 @@ def test_a_crawl_over_its_time_limit_is_stopped_cleanly(slow_web, tmp_path):
             code, err = stop(scheduler)
     assert code == 0, err[-3000:]
     timed_out = rows(db, "SELECT * FROM job_runs WHERE outcome = 'timeout'")
-    assert "stopped after the 3 s time limit" in timed_out[0]["detail"]
+    assert "stopped after the 8 s time limit" in timed_out[0]["detail"]
     # Scrapy closed on SIGTERM and recorded what it had done before the limit
     assert rows(db, "SELECT finish_reason FROM crawl_runs WHERE source_id = ?",
                 (timed_out[0]["source_id"],)) == [{"finish_reason": "shutdown"}]

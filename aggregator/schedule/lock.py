@@ -1,8 +1,9 @@
 """One scheduler per database: an exclusive lock on a file beside it.
 
-The lock is `flock` on ``<db>.scheduler.lock``; the kernel releases it when the
-process dies, however it dies, so a crashed scheduler never blocks the next one.
-The file holds the holder's pid and start time, for the refusal message.
+The lock is `flock` on ``<real path of the db>.scheduler.lock`` (symlinks resolved, so
+two names of one database share it); the kernel releases it when the process dies,
+however it dies, so a crashed scheduler never blocks the next one. The file holds the
+holder's pid and start time, for the refusal message.
 """
 
 from __future__ import annotations
@@ -11,18 +12,19 @@ import fcntl
 import os
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TextIO
 
 from aggregator.errors import SchedulerError
 
 
 def lock_path(db_path: str | Path) -> Path:
-    return Path(f"{db_path}.scheduler.lock")
+    return Path(f"{Path(db_path).resolve()}.scheduler.lock")
 
 
 class SchedulerLock:
     def __init__(self, db_path: str | Path) -> None:
         self.path = lock_path(db_path)
-        self._file = None
+        self._file: TextIO | None = None
 
     def acquire(self) -> "SchedulerLock":
         handle = open(self.path, "a+", encoding="utf-8")

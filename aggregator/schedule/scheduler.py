@@ -30,6 +30,7 @@ from aggregator.schedule.jobs import (Children, JobLog, JobResult, crawl_command
 from aggregator.schedule.lock import SchedulerLock
 from aggregator.schedule.settings import cron_trigger
 from storage.digests import DigestLog
+from storage.health import last_crawl_starts
 from storage.store import Store
 
 log = logging.getLogger("newsagg.schedule")
@@ -80,9 +81,10 @@ class NewsScheduler:
         """Add every job, and make the ones missed while the scheduler was down due now."""
         now = now or now_utc()
         with Store(self.db_path) as store:            # creates or upgrades the database
-            last_crawls = dict(store.db.execute(
-                "SELECT source_id, MAX(started_at) FROM crawl_runs GROUP BY source_id"
-            ).fetchall())
+            # The sources file as it is now, so that `source_health` (Datasette) lists
+            # each of its sources, one not crawled yet as never crawled.
+            store.sync_sources(s.as_row() for s in self.config.sources)
+            last_crawls = last_crawl_starts(store.db.conn)
         for source_id, trigger in crawl_triggers(self.config).items():
             job = self.scheduler.add_job(self.crawl, trigger, args=[source_id],
                                          id=f"crawl:{source_id}", executor="crawls",

@@ -1,7 +1,10 @@
 """`newsagg status`: per source, the last crawl, the next one, what it stored, its health.
 
-The figures come from the `source_health` view (the same that Datasette shows) and
-the next turns from the schedule in the sources file.
+The figures come from the `source_health` view (the same that Datasette shows), the
+next turns from the schedule in the sources file, and only while a scheduler runs:
+with none, nothing is scheduled, whatever the file says. Every source of the file is
+listed, one that was never crawled too (the view only knows the sources a crawl or a
+scheduler has copied into the store).
 """
 
 from __future__ import annotations
@@ -11,36 +14,47 @@ from datetime import datetime, timezone
 from typing import Any
 
 from aggregator.config import Config
+from aggregator.counters import describe_problems
 from aggregator.schedule.lock import holder
 from aggregator.schedule.scheduler import next_runs
+from storage.health import last_crawl_jobs, last_crawl_runs, newest_digest, source_health
 from storage.store import Store
+
+NEVER_CRAWLED = "never crawled"
 
 
 @dataclass
 class Status:
     scheduler: str | None                # who runs the scheduler, or None
-    sources: list[dict[str, Any]]        # source_health rows with next_crawl added
+    sources: list[dict[str, Any]]        # per source of the file: its source_health row
+                                         # (or a never-crawled one), with next_crawl
     last_digest: dict[str, Any] | None
-    next_digest: datetime | None
+    next_digest: datetime | None         # None: not scheduled
     last_jobs: dict[str, dict[str, Any]]  # the newest job run per crawl source
+    last_runs: dict[str, dict[str, Any]]  # the newest crawl_runs row per source
+    digest_enabled: bool = True          # [schedule] digest
 
 
 def read_status(config: Config, db_path: str, now: datetime | None = None) -> Status:
     now = now or datetime.now(timezone.utc)
-    upcoming = next_runs(config, now)
+    running = holder(db_path)
+    upcoming = next_runs(config, now) if running else {}
     with Store(db_path) as store:
-        rows = list(store.db.query("SELECT * FROM source_health ORDER BY source_id"))
-        last_digest = next(store.db.query(
-            "SELECT digest_date, status, sent_at, stories, articles, message_id FROM digests"
-            " ORDER BY id DESC LIMIT 1"), None)
-        jobs = {row["source_id"]: row for row in store.db.query(
-            "SELECT j.* FROM job_runs j WHERE j.job = 'crawl' AND j.id = (SELECT MAX(id)"
-            " FROM job_runs k WHERE k.job = 'crawl' AND k.source_id = j.source_id)")}
-    configured = {s.id for s in config.sources}
-    rows = [r for r in rows if r["source_id"] in configured]
-    for row in rows:
-        row["next_crawl"] = upcoming.get(row["source_id"])
-    return Status(holder(db_path), rows, last_digest, upcoming.get("digest"), jobs)
+        conn = store.db.conn
+        health = {row["source_id"]: row for row in source_health(conn)}
+        last_digest = newest_digest(conn)
+        jobs = last_crawl_jobs(conn)
+        runs = last_crawl_runs(conn)
+    rows = []
+    for source in sorted(config.sources, key=lambda s: s.id):
+        row = health.get(source.id) or {
+            "source_id": source.id, "name": source.name, "region": source.region,
+            "last_crawl_at": None, "last_result": None, "last_fetched": None,
+            "last_new": None, "last_failed": None, "articles_24h": 0, "articles_7d": 0,
+            "health": NEVER_CRAWLED}
+        rows.append({**row, "next_crawl": upcoming.get(source.id)})
+    return Status(running, rows, last_digest, upcoming.get("digest"), jobs, runs,
+                  config.schedule.digest)
 
 
 def _span(seconds: float) -> str:
@@ -60,6 +74,22 @@ def until(moment: datetime | None, now: datetime) -> str:
     return "-" if moment is None else "in " + _span((moment - now).total_seconds())
 
 
+def problems(status: Status) -> list[str]:
+    """'source: what its last crawl lost, and why' for each flagged source whose last
+    crawl has something to say: for an unreachable or failing one, always."""
+    lines = []
+    for row in status.sources:
+        if row["health"] in ("ok", NEVER_CRAWLED):
+            continue
+        run = status.last_runs.get(row["source_id"]) or {}
+        said = describe_problems(run)
+        if not said and row["last_failed"]:         # a run from before the causes were kept
+            said = f"{row['last_failed']} page(s) lost, causes not recorded"
+        if said:
+            lines.append(f"  {row['source_id']}: {said}")
+    return lines
+
+
 def format_status(status: Status, now: datetime | None = None) -> str:
     now = now or datetime.now(timezone.utc)
     running = f"running ({status.scheduler})" if status.scheduler else "not running"
@@ -70,24 +100,33 @@ def format_status(status: Status, now: datetime | None = None) -> str:
     for row in status.sources:
         job = status.last_jobs.get(row["source_id"])
         result = row["last_result"] or "-"
-        if job and job["outcome"] not in ("ok", "running") and (
+        if job and job["outcome"] == "running":
+            # with no scheduler, a job still 'running' is one a dead scheduler left
+            result = "running" if status.scheduler else "interrupted"
+        elif job and job["outcome"] != "ok" and (
                 not row["last_crawl_at"] or job["started_at"] >= row["last_crawl_at"]):
             result = job["outcome"]                 # a timeout or failure left no crawl run
-        elif job and job["outcome"] == "running":
-            result = "running"
         table.append((row["source_id"], ago(row["last_crawl_at"], now), result,
                       str(row["last_fetched"] or 0), str(row["last_new"] or 0),
                       str(row["last_failed"] or 0), until(row["next_crawl"], now),
                       str(row["articles_24h"]), str(row["articles_7d"]), row["health"]))
     widths = [max(len(r[i]) for r in table) for i in range(len(head))]
-    for index, row in enumerate(table):
-        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    for index, cells in enumerate(table):
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(cells, widths)).rstrip())
         if index == 0:
             lines.append("-" * len(lines[-1]))
+    if found := problems(status):
+        lines += ["what went wrong in the last crawl:", *found]
     digest = status.last_digest
     last = (f"{digest['digest_date']} {digest['status']}"
             f"{' ' + ago(digest['sent_at'], now) if digest['sent_at'] else ''}"
             f", {digest['stories']} stories") if digest else "none sent yet"
-    lines.append(f"digest: last {last}; next {until(status.next_digest, now)}"
-                 if status.next_digest else f"digest: last {last}; not scheduled")
+    if not status.scheduler:
+        lines.append(f"digest: last {last}; not scheduled: no scheduler runs "
+                     "(start `newsagg schedule` to crawl and send on time)")
+    elif status.next_digest is None:
+        reason = " ([schedule] digest = false)" if not status.digest_enabled else ""
+        lines.append(f"digest: last {last}; not scheduled{reason}")
+    else:
+        lines.append(f"digest: last {last}; next {until(status.next_digest, now)}")
     return "\n".join(lines)
