@@ -19,9 +19,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import feedparser
 import lxml.etree
 import lxml.html
-from w3lib.encoding import html_to_unicode
 
-from aggregator.decoding import UndecodableError, decode_html
+from aggregator.decoding import decode_html
 from aggregator.xmlsafe import CHUNK, GunzipReader, SafeXMLReader
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024   # the sitemap protocol's limits: uncompressed size
@@ -92,10 +91,7 @@ def parse_feed(body: bytes, url: str) -> FeedLinks:
 def _safe_feed_xml(body: bytes) -> SafeXMLReader:
     """The feed as UTF-8 without DOCTYPE, C0 controls, or references XML does not know:
     entities cannot expand and feedparser's strict parser reads links as written."""
-    try:
-        text = decode_html(body, None).text
-    except UndecodableError:
-        text = html_to_unicode(None, body)[1]       # as declared, bad bytes replaced
+    text = decode_html(body, None).text
     data = text.encode("utf-8").translate(None, C0_CONTROLS)
     # A file object, never bytes: feedparser opens bytes such as b"/dev/zero" as a path.
     return SafeXMLReader(io.BytesIO(data))

@@ -1,9 +1,11 @@
-"""Scrapy extensions: progress on stderr while a crawl runs, `crawl_runs` when it ends."""
+"""Scrapy extensions: progress on stderr while a crawl runs, `crawl_runs` when it ends,
+and the reactor's longest stall."""
 
 from __future__ import annotations
 
 import logging
 import sys
+import time
 import uuid
 from datetime import datetime, timezone
 
@@ -58,6 +60,41 @@ class ProgressReporter:
         if line != self.last:
             print(line, file=sys.stderr, flush=True)
             self.last = line
+
+
+class ReactorLag:
+    """How late the reactor ran a 0.1 s timer at worst: the longest the crawl stood
+    still (a callback parsing a bomb, a store write on the wrong thread). Kept in the
+    stats as newsagg/reactor_lag_max, in seconds (benchmarks/faults.py reads it)."""
+
+    TICK = 0.1
+    STAT = "newsagg/reactor_lag_max"
+
+    def __init__(self, crawler) -> None:
+        self.stats = crawler.stats
+        self.loop: task.LoopingCall | None = None
+        self.last = 0.0
+
+    @classmethod
+    def from_crawler(cls, crawler) -> "ReactorLag":
+        ext = cls(crawler)
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        return ext
+
+    def opened(self, spider) -> None:
+        self.last = time.monotonic()
+        self.loop = task.LoopingCall(self.tick)
+        self.loop.start(self.TICK, now=False)
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        self.stats.max_value(self.STAT, round(max(0.0, now - self.last - self.TICK), 3))
+        self.last = now
+
+    def closed(self, spider, reason: str) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
 
 
 class CrawlRunRecorder:

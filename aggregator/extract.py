@@ -19,7 +19,7 @@ import trafilatura
 from trafilatura.metadata import examine_meta, extract_meta_json
 
 from aggregator.dates import DEFAULT_LANGUAGES, find_date, parse_date, to_utc
-from aggregator.decoding import looks_garbled
+from aggregator.decoding import repaired
 from aggregator.language import detect_language
 from aggregator.page import DateHint, Page
 from aggregator.pagedates import PageDates, find_page_dates
@@ -80,9 +80,11 @@ def extract_article(html: str, url: str | None = None, source: Source | None = N
     if page_chars:              # cut before extraction: what the whole page held
         full_text_chars = page_chars
     reason = None
-    garbled = looks_garbled(title or "") or looks_garbled(text)
-    if garbled:                 # decoded wrongly somewhere: never stored as an article
-        reason = f"garbled text: {garbled}"
+    title_fixed, title_garbled = repaired(title or "")
+    title = title_fixed or None
+    text, text_garbled = repaired(text)
+    if title_garbled or text_garbled:      # past repair: never stored as an article
+        reason = f"garbled text: {title_garbled or text_garbled}"
     elif len(text) < MIN_TEXT_CHARS:
         reason = f"too little text ({len(text)} characters)"
     elif not title or len(title) < MIN_TITLE_CHARS:
@@ -111,13 +113,17 @@ def cut_text(text: str, limit: int) -> tuple[str, int | None]:
     return text[:end if end > 0 else limit].rstrip(), len(text)
 
 
+# Elements whose text no reader sees: a page may carry megabytes of them (inline data).
+_INVISIBLE = frozenset({"script", "style", "noscript", "template"})
+
+
 def _bounded(tree: lxml.html.HtmlElement) -> int | None:
-    """Cut the document after MAX_PAGE_TEXT_CHARS characters of text, in document order;
-    return its text length before the cut (None: it was not that long)."""
+    """Cut the page after MAX_PAGE_TEXT_CHARS characters of its visible text, in document
+    order; return that text's length before the cut (None: it was not that long)."""
     seen = 0
     cut_at = None
     for el in tree.iter():
-        seen += len(el.text or "") + len(el.tail or "")
+        seen += len(el.tail or "") + (0 if el.tag in _INVISIBLE else len(el.text or ""))
         if cut_at is None and seen > MAX_PAGE_TEXT_CHARS:
             cut_at = el
     if cut_at is None:

@@ -85,17 +85,21 @@ class ExtractAndStorePipeline:
         change_mark = _change_mark(item["hints"], source)
         if not page.is_article:
             reason = page.reason or "not an article"
-            if reason.startswith("garbled"):        # decoded wrongly: lost, not a listing
-                log.warning("%s: %s: not stored: %s", source.id, url, reason)
+            # Garbled text (decoded wrongly, or so published) is a lost article; like a
+            # listing or a stub, the page is not fetched again for a while.
+            garbled = reason.startswith("garbled")
+            level = logging.WARNING if garbled or reason.startswith(("empty", "unparsable")) \
+                else logging.INFO
+            log.log(level, "%s: %s: %s (%s)", source.id, url,
+                    "not stored" if garbled else "not an article", reason)
+            urls = [item["requested_url"], normalize_url(url)]
+            remembered = await self._store(source.id, url, lambda store: store
+                                           .remember_not_article(source.id, urls, reason,
+                                                                 change_mark, seen_at))
+            if garbled:
                 fail(stats, source.id, "undecodable")
                 return {"url": url, "outcome": "failed"}
-            # Listings and stubs are routine; empty or unparsable pages are worth a warning.
-            level = logging.WARNING if reason.startswith(("empty", "unparsable")) \
-                else logging.INFO
-            log.log(level, "%s: %s: not an article (%s)", source.id, url, reason)
-            urls = [item["requested_url"], normalize_url(url)]
-            if await self._store(source.id, url, lambda store: store.remember_not_article(
-                    source.id, urls, reason, change_mark, seen_at)) is not FAILED:
+            if remembered is not FAILED:
                 count(stats, source.id, "not_articles")
             return {"url": url, "outcome": "not_article"}
         record = ArticleRecord(

@@ -69,6 +69,7 @@ ITEM_PIPELINES = {"aggregator.pipelines.ExtractAndStorePipeline": 300}
 EXTENSIONS = {
     "aggregator.extensions.ProgressReporter": 500,
     "aggregator.extensions.CrawlRunRecorder": 510,
+    "aggregator.extensions.ReactorLag": 520,
 }
 LOG_LEVEL = "INFO"
 

@@ -20,7 +20,7 @@ from twisted.python.failure import Failure
 
 from aggregator.counters import count, fail
 from aggregator.dates import latest_date, to_utc
-from aggregator.decoding import UndecodableError, decode_html
+from aggregator.decoding import Decoded, decode_html
 from aggregator.discovery import Link, parse_feed, parse_listing, parse_sitemap, \
     sitemaps_from_robots
 from aggregator.middlewares import Refused
@@ -117,11 +117,8 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield from self._fail(src, response.url, "listing page is not text")
             return
-        try:
-            text = self._decoded(response)
-        except UndecodableError:
-            text = response.text          # its links may still be read
-        listing = parse_listing(text, response.url, src.is_article_url)
+        listing = parse_listing(self._decoded(response).text, response.url,
+                                src.is_article_url)
         for url in listing.article_urls:
             yield from self._follow_article(src, Link(url))
         if page < src.max_listing_pages:
@@ -178,28 +175,27 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield from self._fail(src, response.url, "not a text page")
             return
-        try:
-            html = self._decoded(response)
-        except UndecodableError as exc:
-            yield from self._fail(src, response.url, str(exc), "undecodable")
-            return
+        decoded = self._decoded(response)
+        if decoded.problem:     # the article's own text is judged after extraction
+            log.info("%s: %s: read as %s (%s): %s", src.id, response.url, decoded.encoding,
+                     decoded.source, decoded.problem)
         requested = normalize_url(response.request.meta.get("redirect_urls", [response.url])[0])
         keys = dict.fromkeys([requested, normalize_url(response.url)])
         yield {
             "source_id": src.id,
             "url": response.url,
             "requested_url": requested,
-            "html": html,
+            "html": decoded.text,
             "fetched_at": datetime.now(timezone.utc),
             "hints": tuple(hint for key in keys for hint in self.hints.get(key, ())),
         }
 
     # -- plumbing ----------------------------------------------------------------------
     @staticmethod
-    def _decoded(response: Response) -> str:
+    def _decoded(response: Response) -> Decoded:
         """The page's text; its HTTP charset is not trusted blindly (decoding.py)."""
-        header = response.headers.get("Content-Type", b"").decode("latin-1")
-        return decode_html(response.body, header or None).text
+        header = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        return decode_html(response.body, header or None)
 
     def _request(self, url: str, src: Source, callback, page: int) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=self.on_error,
