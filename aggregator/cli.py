@@ -164,7 +164,8 @@ Stored in {db_path}. Look at it with:
               help="Write the digest to this file (default: stdout, unless --send).")
 @click.option("--send", "do_send", is_flag=True,
               help="Mail it (HTML and text parts) to the configured recipients.")
-@click.option("--force", is_flag=True, help="With --send: send even if this date was sent.")
+@click.option("--force", is_flag=True, help="With --send: send even if this date was sent, "
+                                           "or its window has not closed yet.")
 @clean_errors
 def digest(sources_path: str, db_path: str, date_value: str | None, fmt: str,
            out_path: str | None, do_send: bool, force: bool) -> None:
@@ -176,7 +177,9 @@ def digest(sources_path: str, db_path: str, date_value: str | None, fmt: str,
         newsagg digest --date next --out today.html  # what tomorrow's mail holds so far
         newsagg digest --send                        # mail it, once per date
     The SMTP login is read from the variables named in [smtp] (default
-    NEWSAGG_SMTP_USER, NEWSAGG_SMTP_PASSWORD).
+    NEWSAGG_SMTP_USER, NEWSAGG_SMTP_PASSWORD). --send refuses (exit 2) a window still
+    open or in the future; --force sends it. A send of a date already in progress
+    elsewhere sends nothing and says so (exit 0).
     """
     from aggregator.config import load_config
     from aggregator.digest.deliver import deliver, parse_digest_date
@@ -261,9 +264,12 @@ def status(sources_path: str, db_path: str) -> None:
     \b
     Example:
         newsagg status --db news.db
-    Health flags a source whose last two crawls found no article links, whose pages
-    without text or without a date jumped against its earlier crawls (a redesign),
-    or that stored nothing new in 7 days after a busy month.
+    Every source of the sources file is listed, one never crawled too. Health flags a
+    source whose last crawl got no answer (unreachable) or read nothing and lost pages
+    (failing), one whose crawls never read an article, one whose last two crawls found no
+    article links, whose pages without text or without a date jumped against its earlier
+    crawls (a redesign), or that stored nothing new in 7 days after a busy month. Next
+    crawls are shown only while a scheduler runs.
     """
     from aggregator.config import load_config
     from aggregator.errors import StoreError

@@ -77,7 +77,6 @@ def run_crawl(sources_path: str | Path, db_path: str | Path, *,
                        stats.get_value(STORE_ERROR_STAT))
 
 
-
 def format_summary(rows: list[dict[str, Any]]) -> str:
     """A fixed-width table, one line per source and a total."""
     columns = [("fetched", "fetched"), ("new", "new"), ("new_stories", "new stories"),

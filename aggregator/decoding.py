@@ -87,6 +87,7 @@ class Decoded:
     text: str
     encoding: str       # Python codec name, e.g. "utf-8", "cp1251"
     source: str         # "bom", "header", "meta" (<meta charset> or <?xml encoding?>),
+    #                     "scrapy" (Scrapy's own decoding, kept by the spider when it reads),
     #                     "utf8" (the body is valid UTF-8) or "detected"
     problem: str | None = None   # no candidate read cleanly: what each gave
 

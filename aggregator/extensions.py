@@ -20,35 +20,51 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 
-class ProgressReporter:
-    """Prints one line of running totals every few seconds, when they changed."""
+class _Periodic:
+    """An extension that runs ``tick(spider)`` every ``interval`` seconds (0: never)
+    while the spider is open."""
+
+    interval = 0.0
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
-        self.interval = float(crawler.settings.getfloat("NEWSAGG_PROGRESS_INTERVAL", 2.0))
         self.loop: task.LoopingCall | None = None
-        self.last = ""
 
     @classmethod
-    def from_crawler(cls, crawler) -> "ProgressReporter":
+    def from_crawler(cls, crawler):
         ext = cls(crawler)
         crawler.signals.connect(ext.opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.closed, signal=signals.spider_closed)
         return ext
 
     def opened(self, spider) -> None:
-        sources = getattr(spider, "sources", {})
-        print(f"newsagg: crawling {len(sources)} source(s): {', '.join(sources)}",
-              file=sys.stderr, flush=True)
         if self.interval > 0:
-            self.loop = task.LoopingCall(self.report, spider)
+            self.loop = task.LoopingCall(self.tick, spider)
             self.loop.start(self.interval, now=False)
 
     def closed(self, spider, reason: str) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
 
-    def report(self, spider) -> None:
+    def tick(self, spider) -> None:
+        raise NotImplementedError
+
+
+class ProgressReporter(_Periodic):
+    """Prints one line of running totals every few seconds, when they changed."""
+
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        self.interval = float(crawler.settings.getfloat("NEWSAGG_PROGRESS_INTERVAL", 2.0))
+        self.last = ""
+
+    def opened(self, spider) -> None:
+        sources = getattr(spider, "sources", {})
+        print(f"newsagg: crawling {len(sources)} source(s): {', '.join(sources)}",
+              file=sys.stderr, flush=True)
+        super().opened(spider)
+
+    def tick(self, spider) -> None:
         sums = dict.fromkeys(COUNTERS, 0)
         for source_id in getattr(spider, "sources", {}):
             for key, value in totals(self.crawler.stats, source_id).items():
@@ -62,39 +78,23 @@ class ProgressReporter:
             self.last = line
 
 
-class ReactorLag:
+class ReactorLag(_Periodic):
     """How late the reactor ran a 0.1 s timer at worst: the longest the crawl stood
     still (a callback parsing a bomb, a store write on the wrong thread). Kept in the
     stats as newsagg/reactor_lag_max, in seconds (benchmarks/faults.py reads it)."""
 
-    TICK = 0.1
+    interval = 0.1
     STAT = "newsagg/reactor_lag_max"
-
-    def __init__(self, crawler) -> None:
-        self.stats = crawler.stats
-        self.loop: task.LoopingCall | None = None
-        self.last = 0.0
-
-    @classmethod
-    def from_crawler(cls, crawler) -> "ReactorLag":
-        ext = cls(crawler)
-        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
-        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
-        return ext
 
     def opened(self, spider) -> None:
         self.last = time.monotonic()
-        self.loop = task.LoopingCall(self.tick)
-        self.loop.start(self.TICK, now=False)
+        super().opened(spider)
 
-    def tick(self) -> None:
+    def tick(self, spider) -> None:
         now = time.monotonic()
-        self.stats.max_value(self.STAT, round(max(0.0, now - self.last - self.TICK), 3))
+        lag = round(max(0.0, now - self.last - self.interval), 3)
+        self.crawler.stats.max_value(self.STAT, lag)
         self.last = now
-
-    def closed(self, spider, reason: str) -> None:
-        if self.loop is not None and self.loop.running:
-            self.loop.stop()
 
 
 class CrawlRunRecorder:

@@ -70,8 +70,9 @@ class ExtractAndStorePipeline:
         source = self.crawler.spider.sources[item["source_id"]]
         url = item["url"]
         assert self.pool is not None
+        html = item.pop("html")           # not held while the page waits for the store
         try:
-            page: Page = await self.pool.run(item["html"], url, source,
+            page: Page = await self.pool.run(html, url, source,
                                              fetched_at=item["fetched_at"], hints=item["hints"])
         except WorkerCrashed as exc:
             log.error("%s: %s: not stored: %s", source.id, url, exc)
@@ -81,6 +82,7 @@ class ExtractAndStorePipeline:
             log.warning("%s: %s: extraction failed: %r", source.id, url, exc)
             fail(stats, source.id, "extract_errors")
             return {"url": url, "outcome": "failed"}
+        del html
         seen_at = item["fetched_at"].isoformat(timespec="seconds")
         change_mark = _change_mark(item["hints"], source)
         if not page.is_article:

@@ -21,6 +21,9 @@ REMOTE_CONTROL_ENABLED = False   # Scrapy 2.19's HTTP control endpoint: nobody d
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 CONCURRENT_ITEMS = 10            # 100 by default; fewer tasks per response is faster here
+# Responses waiting for extraction and the store (Scrapy's default 5 MB): 2 MB keeps both
+# workers busy and the crawl process 10-15 MB lower (measured at 1,000 pages, same time).
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 2_000_000
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_DELAY_JITTER = 0.5       # ±50% around DOWNLOAD_DELAY
 AUTOTHROTTLE_ENABLED = True

@@ -152,3 +152,28 @@ def _peak_pss(proc: subprocess.Popen, every: float = 0.2, limit: float = 120
     proc.wait(timeout=limit)
     thread.join(timeout=5)
     return peak
+
+
+def test_a_response_over_the_size_cap_and_a_robots_rule_are_counted(tmp_path):
+    """A 300 KB article with a 200 KB cap is a lost page (size_capped); a page robots.txt
+    disallows is a notice (robots_denied), not a failure."""
+    db = tmp_path / "news.db"
+    with FaultWeb() as web:
+        site = web.site("portal")
+        site.route("/robots.txt", ok("User-agent: *\nDisallow: /news/private\n", "text/plain"))
+        site.route("/feed.xml", ok(rss([site.url("/news/big"), site.url("/news/private"),
+                                        site.url("/news/0")]), "application/rss+xml"))
+        big = article_html(1, body_paragraphs=["Абзац. " * 40] * 700)      # ~300 KB
+        site.route("/news/big", ok(big))
+        site.route("/news/private", ok(article_html(2)))
+        site.route("/news/0", ok(article_html(0)))
+        sources = web.write_sources(tmp_path / "sources.toml",
+                                    site_source(site, feeds=[site.url("/feed.xml")]))
+        result = crawl(sources, db, "-s", "DOWNLOAD_MAXSIZE=200000")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not site.hits("/news/private")
+    (failed, capped, denied, new), = rows(
+        db, "SELECT failed, size_capped, robots_denied, new FROM crawl_runs")
+    assert (failed, capped, denied, new) == (1, 1, 1, 1)
+    assert "1 response over the size cap" in result.stdout
+    assert "1 page disallowed by robots.txt" in result.stdout
