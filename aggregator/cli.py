@@ -90,7 +90,7 @@ def crawl(sources_path: str, db_path: str, source_ids: tuple[str, ...], refresh:
     Exit status 0 when the crawl ran (even if some pages failed: the summary says which
     and why); 3 when the database stopped taking writes.
     """
-    from aggregator.crawl import format_summary, run_crawl
+    from aggregator.crawl.run import format_summary, run_crawl
     from aggregator.errors import StoreError
 
     settings: dict[str, Any] = {"LOG_LEVEL": "INFO" if verbose else "WARNING"}
@@ -117,7 +117,7 @@ def demo(db_path: str, verbose: bool) -> None:
         newsagg demo --db demo.db    # also writes demo-sources.toml, demo-digest.html
     """
     from aggregator.config import load_config
-    from aggregator.crawl import QUIET_LOCAL_SETTINGS, format_summary, run_crawl
+    from aggregator.crawl.run import QUIET_LOCAL_SETTINGS, format_summary, run_crawl
     from aggregator.demo.server import DemoWeb
     from aggregator.digest.deliver import parse_digest_date
     from aggregator.digest.render import render

@@ -10,7 +10,7 @@ A page is never refused here: one damaged character in a footer or a script (a l
 U+FFFD, a stray C1 control, a publisher's own double-encoded word; 7 of 600 real pages
 of the benchmarks) must not cost its article. When no candidate reads cleanly, the best
 one is returned with the reason, and the article's own title and text are judged after
-extraction (aggregator.extract): garbled, they are never stored.
+extraction (aggregator.extract.article): garbled, they are never stored.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def repaired(text: str) -> tuple[str, str | None]:
     why = looks_garbled(text)
     if why is None:
         return text, None
-    import ftfy                                     # the workers only, and rarely
+    import ftfy  # the workers only, and rarely
 
     # Only the encoding repairs: quotes, widths, line breaks and HTML stay as extracted.
     config = ftfy.TextFixerConfig(
@@ -222,7 +222,7 @@ def _candidates(bom: str | None, header: str | None, data: bytes
 
 
 def _detect(data: bytes) -> str | None:
-    from charset_normalizer import from_bytes      # only pages that lied get here
+    from charset_normalizer import from_bytes  # only pages that lied get here
 
     best = from_bytes(data[:DETECT_BYTES]).best()
     return best.encoding if best is not None else None

@@ -3,7 +3,7 @@
 A press release is reprinted with another headline, a trimmed lead, an added
 "for reference" paragraph, typos fixed. Two steps find its earlier copies:
 
-1. Candidates: MinHash signatures of normalised word shingles (datasketch), banded
+1. Candidates: MinHash signatures of normalized word shingles (datasketch), banded
    as in LSH. The bands live in SQLite (see :mod:`storage.stories`), so the index
    survives restarts and a lookup stays a few index probes however big the store.
 2. Proof: a candidate is the same story only when most of the shorter text is found,
@@ -44,7 +44,7 @@ _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 
 
-def normalise(text: str) -> str:
+def normalize_text(text: str) -> str:
     """Case, ё/е, quotes, dashes and whitespace folded: what a reprint may change freely."""
     norm = unicodedata.normalize("NFKC", text).lower().replace("ё", "е")
     norm = _QUOTES.sub("", norm)
@@ -52,19 +52,19 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", norm).strip()
 
 
-def shingles(text: str, normalised: str | None = None) -> set[str]:
-    """Word shingles of the normalised text (the whole text when it is shorter);
-    ``normalised``: ``normalise(text)``, when the caller has it already."""
-    words = _WORD.findall(normalised if normalised is not None else normalise(text))
+def shingles(text: str, normalized: str | None = None) -> set[str]:
+    """Word shingles of the normalized text (the whole text when it is shorter);
+    ``normalized``: ``normalize_text(text)``, when the caller has it already."""
+    words = _WORD.findall(normalized if normalized is not None else normalize_text(text))
     if len(words) <= SHINGLE_WORDS:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 
-def signature(text: str, normalised: str | None = None) -> np.ndarray:
+def signature(text: str, normalized: str | None = None) -> np.ndarray:
     """The text's MinHash values (uint64, NUM_PERM of them)."""
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS)
-    minhash.update_batch([s.encode("utf-8") for s in shingles(text, normalised)])
+    minhash.update_batch([s.encode("utf-8") for s in shingles(text, normalized)])
     return minhash.hashvalues
 
 
@@ -87,7 +87,7 @@ def paragraphs(text: str) -> list[str]:
 
 def paragraph_key(paragraph: str) -> int:
     """A paragraph's identity for boilerplate counting, as a signed 64-bit integer."""
-    digest = hashlib.blake2b(normalise(paragraph).encode("utf-8"), digest_size=8).digest()
+    digest = hashlib.blake2b(normalize_text(paragraph).encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)
 
 

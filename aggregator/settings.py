@@ -59,20 +59,20 @@ REDIRECT_MAX_TIMES = 5
 # (aggregator/middlewares.py), in the built-ins' places.
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "aggregator.middlewares.StrictRobotsTxtMiddleware": 100,
+    "aggregator.crawl.middlewares.StrictRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "aggregator.middlewares.RetryAfterMiddleware": 550,
+    "aggregator.crawl.middlewares.RetryAfterMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "aggregator.middlewares.SiteMetaRefreshMiddleware": 580,
+    "aggregator.crawl.middlewares.SiteMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "aggregator.middlewares.SiteRedirectMiddleware": 600,
+    "aggregator.crawl.middlewares.SiteRedirectMiddleware": 600,
 }
 
-ITEM_PIPELINES = {"aggregator.pipelines.ExtractAndStorePipeline": 300}
+ITEM_PIPELINES = {"aggregator.crawl.pipeline.ExtractAndStorePipeline": 300}
 EXTENSIONS = {
-    "aggregator.extensions.ProgressReporter": 500,
-    "aggregator.extensions.CrawlRunRecorder": 510,
-    "aggregator.extensions.ReactorLag": 520,
+    "aggregator.crawl.extensions.ProgressReporter": 500,
+    "aggregator.crawl.extensions.CrawlRunRecorder": 510,
+    "aggregator.crawl.extensions.ReactorLag": 520,
 }
 LOG_LEVEL = "INFO"
 
@@ -88,4 +88,4 @@ NEWSAGG_SITEMAP_DEPTH = 4
 NEWSAGG_MAX_SITEMAPS = 1000
 NEWSAGG_BUSY_TIMEOUT = 30.0      # seconds a write waits for another process's lock on the store
 # The extraction function the workers run, by import path (tests put a crashing one here).
-NEWSAGG_EXTRACTOR = "aggregator.page.extract_in_worker"
+NEWSAGG_EXTRACTOR = "aggregator.extract.worker.extract_in_worker"

@@ -1,4 +1,4 @@
-"""URL normalisation, so that variants of one page make one row."""
+"""URL normalization, so that variants of one page make one row."""
 
 from __future__ import annotations
 

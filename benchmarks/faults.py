@@ -33,8 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.speed import Watch  # noqa: E402
-from tests.faultpages import (article_html, billion_laughs, huge_article,  # noqa: E402
-                              quadratic_entity_feed, rss, urlset)
+from tests.faultpages import (  # noqa: E402
+    article_html,
+    billion_laughs,
+    huge_article,
+    quadratic_entity_feed,
+    rss,
+    urlset,
+)
 from tests.faultweb import FaultWeb, ok, site_source  # noqa: E402
 from tests.faultworkers import KILL_MARKER  # noqa: E402
 
@@ -58,13 +64,13 @@ elif kind == "trafilatura":
     import trafilatura
     run = lambda: trafilatura.bare_extraction(body.decode("utf-8"), with_metadata=True)
 elif kind == "feed":
-    from aggregator.discovery import parse_feed
+    from aggregator.crawl.discovery import parse_feed
     run = lambda: parse_feed(body, "http://127.0.0.1/rss")
 elif kind == "feedparser":
     import feedparser
     run = lambda: feedparser.parse(body)
 else:
-    from aggregator.discovery import parse_sitemap
+    from aggregator.crawl.discovery import parse_sitemap
     run = lambda: parse_sitemap(body, "http://127.0.0.1/sitemap.xml")
 base = peak_mb()
 start = time.perf_counter()

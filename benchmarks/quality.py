@@ -1,6 +1,6 @@
 """Text and date quality of extract_article on public ground truth, beside trafilatura.
 
-Runs aggregator.extract.extract_article and, in the same run, trafilatura's
+Runs aggregator.extract.article.extract_article and, in the same run, trafilatura's
 defaults (text: trafilatura.extract; dates: htmldate's find_date with
 original_date=True) over the sets in ../shared/bench-data, scores both with
 each benchmark's own metric and prints one table, then pages/s.
@@ -27,8 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "bench-data"
 
-from benchmarks.metrics import (bag_of_words_score, date_score, shingle_score,  # noqa: E402
-                                snippet_score)
+from benchmarks.metrics import bag_of_words_score, date_score, shingle_score, snippet_score  # noqa: E402
 
 
 @dataclass
@@ -152,6 +151,7 @@ def forget_date_results() -> None:
 def warm_up() -> None:
     """Load both sides' lazy parts (dateparser's locales, trafilatura's models) untimed."""
     import trafilatura
+
     from aggregator.extract import extract_article
     for s in load_htmldate(97):
         extract_article(s.html, s.url)

@@ -38,8 +38,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.quality import (load_aeb, load_htmldate, load_trafilatura_eval,  # noqa: E402
-                                load_wcxb)
+from benchmarks.quality import load_aeb, load_htmldate, load_trafilatura_eval, load_wcxb  # noqa: E402
 
 SITES = 8
 PER_LISTING = 50

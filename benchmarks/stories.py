@@ -97,7 +97,7 @@ def load_bases() -> list[Base]:
         text = (s.text or "").replace("\r\n", "\n")
         parts = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
         paras = [" ".join(p.split()) for p in parts if p.strip()]
-        norm = reprints.normalise(" ".join(paras))
+        norm = reprints.normalize_text(" ".join(paras))
         if len(norm) < 300 or norm in seen:
             continue
         seen.add(norm)

@@ -9,8 +9,7 @@ changed. Everything else (extraction, dates, storage) happens in the pipeline.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import scrapy
@@ -18,14 +17,20 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from aggregator.clock import utc_now
+from aggregator.config.sources import Source, load_sources, select_sources
 from aggregator.counters import count, fail
-from aggregator.dates import latest_date, to_utc
+from aggregator.crawl.discovery import (
+    Link,
+    parse_feed,
+    parse_listing,
+    parse_sitemap,
+    sitemaps_from_robots,
+)
+from aggregator.crawl.middlewares import Refused
+from aggregator.dates.parse import latest_date, to_utc
 from aggregator.decoding import Decoded, decode_html, looks_garbled
-from aggregator.discovery import Link, parse_feed, parse_listing, parse_sitemap, \
-    sitemaps_from_robots
-from aggregator.middlewares import Refused
-from aggregator.page import DateHint
-from aggregator.sources import Source, load_sources, select_sources
+from aggregator.extract.result import DateHint
 from aggregator.urls import normalize_url, same_site
 from storage.store import Store
 
@@ -70,10 +75,10 @@ class NewsSpider(scrapy.Spider):
                                ("listings", self.parse_listing)):
             for src in self.sources.values():
                 for url in getattr(src, kind):
-                    yield self._request(url, src, callback, page=1)
+                    yield self._request(url, src, callback, depth=1)
 
     # -- discovery callbacks ---------------------------------------------------------
-    def parse_feed(self, response: Response, source_id: str, page: int) -> Iterator[Any]:
+    def parse_feed(self, response: Response, source_id: str, depth: int) -> Iterator[Any]:
         src = self._fetched(response, source_id)
         try:
             links = parse_feed(response.body, response.url)
@@ -88,12 +93,12 @@ class NewsSpider(scrapy.Spider):
         for link in links:
             yield from self._follow_article(src, link)
 
-    def parse_sitemap(self, response: Response, source_id: str, page: int) -> Iterator[Any]:
+    def parse_sitemap(self, response: Response, source_id: str, depth: int) -> Iterator[Any]:
         src = self._fetched(response, source_id)
         if response.url.endswith("/robots.txt"):
             for url in sitemaps_from_robots(response.body, response.url):
                 if same_site(url, src.homepage):
-                    yield self._request(url, src, self.parse_sitemap, page=page)
+                    yield self._request(url, src, self.parse_sitemap, depth=depth)
             return
         try:
             doc = parse_sitemap(response.body, response.url)
@@ -105,14 +110,14 @@ class NewsSpider(scrapy.Spider):
             count(self.crawler.stats, src.id, "sitemaps_truncated")
         if doc.kind == "sitemapindex":
             children = [c.url for c in doc.links if same_site(c.url, src.homepage)]
-            for url in self._sitemaps_within_limits(src, response.url, children, page + 1):
-                yield self._request(url, src, self.parse_sitemap, page=page + 1)
+            for url in self._sitemaps_within_limits(src, response.url, children, depth + 1):
+                yield self._request(url, src, self.parse_sitemap, depth=depth + 1)
             return
         for link in doc.links:
             if src.article_pattern is None or src.is_article_url(link.url):
                 yield from self._follow_article(src, link)
 
-    def parse_listing(self, response: Response, source_id: str, page: int) -> Iterator[Any]:
+    def parse_listing(self, response: Response, source_id: str, depth: int) -> Iterator[Any]:
         src = self._fetched(response, source_id)
         if not isinstance(response, TextResponse):
             yield from self._fail(src, response.url, "listing page is not text")
@@ -121,11 +126,11 @@ class NewsSpider(scrapy.Spider):
                                 src.is_article_url)
         for url in listing.article_urls:
             yield from self._follow_article(src, Link(url))
-        if page < src.max_listing_pages:
+        if depth < src.max_listing_pages:
             for url in listing.next_urls:
                 if same_site(url, src.homepage) and normalize_url(url) not in self.scheduled:
                     self.scheduled.add(normalize_url(url))
-                    yield self._request(url, src, self.parse_listing, page=page + 1)
+                    yield self._request(url, src, self.parse_listing, depth=depth + 1)
 
     def _sitemaps_within_limits(self, src: Source, index: str, urls: list[str],
                                 depth: int) -> list[str]:
@@ -161,7 +166,7 @@ class NewsSpider(scrapy.Spider):
                 count(self.crawler.stats, src.id, "known_skipped")
             return
         self.scheduled.add(key)
-        yield self._request(link.url, src, self.parse_article, page=0)
+        yield self._request(link.url, src, self.parse_article)
 
     def _changed(self, src: Source, key: str, link: Link) -> bool:
         """Whether the feed/sitemap says the stored article changed since its last fetch."""
@@ -170,7 +175,7 @@ class NewsSpider(scrapy.Spider):
                            timezone=src.timezone)
         return bool(stored and seen and seen[1] > stored)
 
-    def parse_article(self, response: Response, source_id: str, page: int) -> Iterator[dict]:
+    def parse_article(self, response: Response, source_id: str) -> Iterator[dict]:
         src = self._fetched(response, source_id)
         if not isinstance(response, TextResponse):
             yield from self._fail(src, response.url, "not a text page")
@@ -186,14 +191,14 @@ class NewsSpider(scrapy.Spider):
             "url": response.url,
             "requested_url": requested,
             "html": decoded.text,
-            "fetched_at": datetime.now(timezone.utc),
+            "fetched_at": utc_now(),
             "hints": tuple(hint for key in keys for hint in self.hints.get(key, ())),
         }
 
     # -- plumbing ----------------------------------------------------------------------
     @staticmethod
     def _decoded(response: TextResponse) -> Decoded:
-        """The page's text; its HTTP charset is not trusted blindly (decoding.py).
+        """The page's text; its HTTP charset is not trusted blindly (aggregator/decoding.py).
 
         Scrapy's own decoding (cached on the response, which the meta-refresh check has
         read already) is kept when it reads: a second copy of every page would cost the
@@ -203,10 +208,16 @@ class NewsSpider(scrapy.Spider):
         header = (response.headers.get("Content-Type") or b"").decode("latin-1")
         return decode_html(response.body, header or None)
 
-    def _request(self, url: str, src: Source, callback, page: int) -> scrapy.Request:
+    def _request(self, url: str, src: Source, callback: Callable[..., Iterator[Any]],
+                 depth: int | None = None) -> scrapy.Request:
+        """A request of ``src``. ``depth``: of a feed, sitemap or listing, the steps from
+        the URL the source declares (1 is that URL): a sitemap's nesting, a listing's
+        page number; an article has none."""
+        kwargs: dict[str, Any] = {"source_id": src.id}
+        if depth is not None:
+            kwargs["depth"] = depth
         return scrapy.Request(url, callback=callback, errback=self.on_error,
-                              cb_kwargs={"source_id": src.id, "page": page},
-                              meta={"source_id": src.id})
+                              cb_kwargs=kwargs, meta={"source_id": src.id})
 
     def _fetched(self, response: Response, source_id: str) -> Source:
         count(self.crawler.stats, source_id, "fetched")

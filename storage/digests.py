@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from storage.store import utc_now
+from aggregator.clock import utc_stamp
 
 SENDING, SENT = "sending", "sent"
 
@@ -62,7 +62,7 @@ class DigestLog:
                 "INSERT INTO digests (digest_date, window_start, window_end, status, started_at,"
                 " recipients, message_id, subject, stories, articles, article_ids)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (digest_date, window[0], window[1], SENDING, utc_now(),
+                (digest_date, window[0], window[1], SENDING, utc_stamp(),
                  json.dumps(list(recipients)), message_id, subject, stories, len(article_ids),
                  json.dumps(list(article_ids))))
             self.conn.execute("COMMIT")
@@ -73,7 +73,7 @@ class DigestLog:
 
     def mark_sent(self, claim_id: int, refused: dict[str, Any] | None = None) -> None:
         self.conn.execute("UPDATE digests SET status = ?, sent_at = ?, refused = ? WHERE id = ?",
-                          (SENT, utc_now(), json.dumps(refused or {}, ensure_ascii=False),
+                          (SENT, utc_stamp(), json.dumps(refused or {}, ensure_ascii=False),
                            claim_id))
 
     def release(self, claim_id: int) -> None:

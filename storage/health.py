@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from storage.store import utc_now
+from aggregator.clock import utc_stamp
 
 
 def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
@@ -59,17 +59,17 @@ class JobRuns:
         cursor = self.conn.execute(
             "INSERT INTO job_runs (job, source_id, digest_date, started_at, outcome)"
             " VALUES (?, ?, ?, ?, 'running') RETURNING id",
-            (job, source_id, digest_date, utc_now()))
+            (job, source_id, digest_date, utc_stamp()))
         return int(cursor.fetchall()[0][0])          # all: the statement ends here
 
     def finish(self, row_id: int, outcome: str, exit_code: int | None, detail: str) -> None:
         self.conn.execute(
             "UPDATE job_runs SET finished_at = ?, outcome = ?, exit_code = ?, detail = ?"
-            " WHERE id = ?", (utc_now(), outcome, exit_code, detail, row_id))
+            " WHERE id = ?", (utc_stamp(), outcome, exit_code, detail, row_id))
 
     def close_interrupted(self) -> int:
         """Mark the runs a dead scheduler left 'running' as interrupted; return how many."""
         cursor = self.conn.execute(
             "UPDATE job_runs SET outcome = 'interrupted', finished_at = ?"
-            " WHERE outcome = 'running'", (utc_now(),))
+            " WHERE outcome = 'running'", (utc_stamp(),))
         return cursor.rowcount

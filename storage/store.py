@@ -22,14 +22,15 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
+from aggregator.clock import utc_now, utc_stamp
 from aggregator.errors import StoreError
-from aggregator.reprints import normalise, same_story
+from aggregator.reprints import normalize_text, same_story
 from storage.schema import migrations
 from storage.stories import StoryIndex
 
@@ -41,14 +42,10 @@ NOT_ARTICLE_RECHECK_DAYS = 7      # a page that held no article is fetched again
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 
 
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def content_hash(text: str, normalised: str | None = None) -> str:
-    """Hash of the text with case, ё/е, quotes, dashes and whitespace normalised
-    (``normalised``: ``normalise(text)``, when the caller has it already)."""
-    norm = normalise(text) if normalised is None else normalised
+def content_hash(text: str, normalized: str | None = None) -> str:
+    """Hash of the text with case, ё/е, quotes, dashes and whitespace normalized
+    (``normalized``: ``normalize_text(text)``, when the caller has it already)."""
+    norm = normalize_text(text) if normalized is None else normalized
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()
 
 
@@ -58,7 +55,7 @@ class ArticleRecord:
 
     source_id: str
     url: str                           # canonical URL
-    aliases: list[str]                 # every normalised URL it was reached under (url included)
+    aliases: list[str]                 # every normalized URL it was reached under (url included)
     title: str | None
     text: str
     author: str | None = None
@@ -67,8 +64,8 @@ class ArticleRecord:
     published_from: str | None = None
     modified_at: str | None = None
     change_mark: str | None = None     # feed/sitemap "updated" value that led to this fetch
-    seen_at: str = field(default_factory=utc_now)
-    canonical: str | None = None       # the page's rel=canonical (normalised): a claim
+    seen_at: str = field(default_factory=utc_stamp)
+    canonical: str | None = None       # the page's rel=canonical (normalized): a claim
     full_text_chars: int | None = None  # the text's length before it was cut, if it was
 
 
@@ -176,7 +173,7 @@ class Store:
     @_guarded
     def sync_sources(self, rows: Iterable[dict[str, Any]]) -> None:
         """Copy the sources file into the `sources` table (for queries and Datasette)."""
-        now = utc_now()
+        now = utc_stamp()
         with self._write():
             for row in rows:
                 row = dict(row, updated_at=now)
@@ -192,7 +189,7 @@ class Store:
         A URL only claimed by a canonical is not known: it may hold another article."""
         ids = list(source_ids) if source_ids is not None else []
         of_sources = f"IN ({','.join('?' * len(ids))})" if source_ids is not None else None
-        recheck = (datetime.now(timezone.utc) - timedelta(days=NOT_ARTICLE_RECHECK_DAYS)
+        recheck = (utc_now() - timedelta(days=NOT_ARTICLE_RECHECK_DAYS)
                    ).isoformat(timespec="seconds")
         known = dict(self.db.execute(
             "SELECT url, change_mark FROM not_articles WHERE last_seen_at >= ?"
@@ -208,7 +205,7 @@ class Store:
                              change_mark: str | None = None, seen_at: str | None = None
                              ) -> None:
         """A page that held no article: not fetched again for a while (see known_urls)."""
-        seen_at = seen_at or utc_now()
+        seen_at = seen_at or utc_stamp()
         with self._write():
             for url in dict.fromkeys(urls):
                 self.db.conn.execute(
@@ -223,8 +220,8 @@ class Store:
     @_guarded
     def save_article(self, rec: ArticleRecord) -> SaveResult:
         """Insert a new article or update the one it is a variant or revision of."""
-        normalised = normalise(rec.text)
-        chash = content_hash(rec.text, normalised)
+        normalized = normalize_text(rec.text)
+        chash = content_hash(rec.text, normalized)
         fetched = list(dict.fromkeys([rec.url, *rec.aliases]))
         conn = self.db.conn
         with self._write():
@@ -241,7 +238,7 @@ class Store:
             if article_id is None:
                 article_id = self._insert(rec, claim or rec.url, chash)
                 outcome = NEW
-                placed = stories.place(article_id, rec.source_id, rec.text, normalised)
+                placed = stories.place(article_id, rec.source_id, rec.text, normalized)
             else:
                 outcome = self._refresh(article_id, rec, chash)
                 if outcome == UPDATED:

@@ -41,13 +41,13 @@ class StoryIndex:
         self.conn = conn
 
     def place(self, article_id: int, source_id: str, text: str,
-              normalised: str | None = None) -> Placement:
+              normalized: str | None = None) -> Placement:
         """Index a new article and put it in the story of its best-matching reprint.
-        ``normalised``: ``reprints.normalise(text)``, when the caller has it already."""
+        ``normalized``: ``reprints.normalize_text(text)``, when the caller has it already."""
         own_keys = reprints.keys_of(text)
         boilerplate = self._boilerplate(source_id, own_keys, counted=False)
         values = reprints.signature(reprints.without(text, boilerplate),
-                                    None if boilerplate else normalised)
+                                    None if boilerplate else normalized)
         keys = reprints.band_keys(values)
         match = self._best_match(article_id, values, keys, text, boilerplate)
         self._index(article_id, values, keys)

@@ -11,13 +11,14 @@ import ctypes
 import os
 import signal
 
-from aggregator.page import Page, extract_in_worker
+from aggregator.extract.result import ExtractedArticle
+from aggregator.extract.worker import extract_in_worker
 
 SEGFAULT_MARKER = "<!-- segfault this worker -->"
 KILL_MARKER = "<!-- kill this worker -->"
 
 
-def extract_or_crash(html: str, url: str | None, source: object, **options: object) -> Page:
+def extract_or_crash(html: str, url: str | None, source: object, **options: object) -> ExtractedArticle:
     if SEGFAULT_MARKER in html:
         ctypes.string_at(0)                  # reads address 0: SIGSEGV in C code
     if KILL_MARKER in html:

@@ -7,7 +7,6 @@ demo sites would store.
 from __future__ import annotations
 
 import json
-
 import os
 import signal
 import sqlite3

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from aggregator.dates import date_from_url, find_date, parse_date, to_utc
+from aggregator.dates.parse import date_from_url, find_date, parse_date, to_utc
 
 # 07:00 UTC on 24 November 2026: 09:00 in Kyiv, 10:00 in Moscow, 11:00 in Ulyanovsk.
 FETCHED = datetime(2026, 11, 24, 7, 0, tzinfo=timezone.utc)

@@ -11,8 +11,8 @@ from urllib.parse import urljoin
 import lxml.html
 import pytest
 
+from aggregator.config.sources import load_sources
 from aggregator.demo.server import DemoWeb, route_key
-from aggregator.sources import load_sources
 
 
 def fetch(web: DemoWeb, site: str, path: str) -> tuple[int, dict, bytes]:

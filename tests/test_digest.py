@@ -7,9 +7,9 @@ from datetime import date, datetime, time, timedelta, timezone
 import feedparser
 import pytest
 
+from aggregator.config.digest import DigestSettings, TopicRule
 from aggregator.digest.render import render, subject
 from aggregator.digest.select import build_digest, latest_due, window
-from aggregator.digest.settings import DigestSettings, TopicRule
 from storage.store import ArticleRecord, Store
 
 DAY = date(2026, 11, 30)

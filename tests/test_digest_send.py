@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from aggregator.config.digest import DigestSettings
 from aggregator.digest.deliver import deliver
 from aggregator.digest.lock import SendLock, lock_path
-from aggregator.digest.settings import DigestSettings
 from aggregator.errors import DigestNotDueError
 from aggregator.schedule.jobs import run_digest
 from storage.store import Store

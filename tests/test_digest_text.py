@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from aggregator.config import load_config
-from aggregator.digest.settings import DEFAULT_SUBJECT, TopicRule, parse_digest_settings
+from aggregator.config.digest import DEFAULT_SUBJECT, TopicRule, parse_digest_settings
 from aggregator.digest.text import display_date, lead, one_line, safe_url
 from aggregator.errors import SourcesError
 

@@ -4,9 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.digest.settings import TopicRule, parse_digest_settings
+from aggregator.config.digest import TopicRule, parse_digest_settings
 from aggregator.digest.topics import (
-    TopicMatcher, compile_phrase, is_acronym, tokenize, word_forms,
+    TopicMatcher,
+    compile_phrase,
+    is_acronym,
+    tokenize,
+    word_forms,
 )
 
 

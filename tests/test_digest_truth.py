@@ -13,7 +13,7 @@ import feedparser
 import pytest
 
 from aggregator.digest.render import render
-from aggregator.digest.select import utc_text
+from aggregator.clock import utc_stamp
 from storage.store import Store
 from tests.conftest import FAST, run_newsagg
 from tests.faultpages import rss
@@ -34,7 +34,7 @@ def store(tmp_path):
             _source("ulgov", "Правительство области", "Ulyanovsk Oblast", "Europe/Ulyanovsk"),
             _source("itmo", "ИТМО", "Saint Petersburg", "Europe/Moscow"),
             _source("kyiv", "Київрада", "Kyiv", "Europe/Kyiv")])
-        s.db.conn.execute("UPDATE sources SET updated_at = ?", (utc_text(START),))
+        s.db.conn.execute("UPDATE sources SET updated_at = ?", (utc_stamp(START),))
         yield s
 
 
@@ -56,8 +56,8 @@ def subtitle(atom: str) -> str:
 
 
 def test_an_empty_digest_with_no_crawl_in_its_window_says_so(store):
-    run(store, "ulgov", "before", at=utc_text(START - timedelta(seconds=1)), fetched=9, new=9)
-    run(store, "ulgov", "after", at=utc_text(END), fetched=9, new=9)   # the end is excluded
+    run(store, "ulgov", "before", at=utc_stamp(START - timedelta(seconds=1)), fetched=9, new=9)
+    run(store, "ulgov", "after", at=utc_stamp(END), fetched=9, new=9)   # the end is excluded
     found = digest_of(store)
     assert found.empty
     for fmt, body in renders(found).items():
@@ -134,7 +134,7 @@ def test_an_enabled_source_not_crawled_while_others_were_is_listed(store):
     assert "ИТМО" not in text                                         # disabled: not expected
     # a source dropped from the sources file before the window is no longer synced
     store.db.conn.execute("UPDATE sources SET updated_at = ? WHERE id = 'kyiv'",
-                          (utc_text(START - timedelta(days=3)),))
+                          (utc_stamp(START - timedelta(days=3)),))
     assert digest_of(store).crawls.problems == []
 
 
@@ -181,6 +181,6 @@ def test_a_crawl_of_unreadable_sources_shows_in_the_digest(tmp_path):
 def test_runs_are_taken_by_their_start_in_utc(store):
     """The window's bounds compare with crawl_runs.started_at as stored (UTC ISO)."""
     first = START.astimezone(timezone.utc)
-    run(store, "itmo", "r1", at=utc_text(first), fetched=1, failed=1, http_errors=1)
-    run(store, "itmo", "r0", at=utc_text(first - timedelta(seconds=1)), fetched=1, new=1)
+    run(store, "itmo", "r1", at=utc_stamp(first), fetched=1, failed=1, http_errors=1)
+    run(store, "itmo", "r0", at=utc_stamp(first - timedelta(seconds=1)), fetched=1, new=1)
     assert [s.source_id for s in digest_of(store).crawls.unread] == ["itmo"]

@@ -5,7 +5,12 @@ import json
 
 import pytest
 
-from aggregator.discovery import parse_feed, parse_listing, parse_sitemap, sitemaps_from_robots
+from aggregator.crawl.discovery import (
+    parse_feed,
+    parse_listing,
+    parse_sitemap,
+    sitemaps_from_robots,
+)
 
 RSS = """<?xml version="1.0" encoding="windows-1251"?>
 <rss version="2.0"><channel><title>Новости</title>

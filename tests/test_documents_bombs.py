@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MEMORY_LIMIT = 1 << 30
 CHILD = """
 import json, sys, time
-from aggregator.discovery import parse_feed, parse_sitemap
+from aggregator.crawl.discovery import parse_feed, parse_sitemap
 
 
 def peak_mb():

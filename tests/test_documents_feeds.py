@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from aggregator.discovery import FeedLinks, parse_feed
+from aggregator.crawl.discovery import FeedLinks, parse_feed
 
 FEED = "http://127.0.0.1:8000/news/rss"
 

@@ -7,9 +7,9 @@ import random
 
 import pytest
 
-from aggregator import xmlsafe
-from aggregator.discovery import MAX_SITEMAP_URLS, parse_sitemap
-from aggregator.xmlsafe import SafeXMLReader
+from aggregator.crawl import xmlsafe
+from aggregator.crawl.discovery import MAX_SITEMAP_URLS, parse_sitemap
+from aggregator.crawl.xmlsafe import SafeXMLReader
 from tests.faultpages import urlset
 
 SITEMAP = "http://127.0.0.1:8000/sitemap.xml"

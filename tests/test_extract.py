@@ -8,9 +8,12 @@ from datetime import datetime, timezone
 import pytest
 from scrapy.http import HtmlResponse
 
+from aggregator.config.sources import Source
 from aggregator.demo.render import load_sites, render_site
-from aggregator.extract import DateHint, choose_date, extract_article, _without_copied_blocks
-from aggregator.sources import Source
+from aggregator.dates.publication import choose_date
+from aggregator.extract.article import extract_article
+from aggregator.extract.result import DateHint
+from aggregator.extract.text import _without_copied_blocks
 
 BASE = "http://127.0.0.1:8000"
 FETCHED = datetime(2026, 11, 24, 7, 0, tzinfo=timezone.utc)

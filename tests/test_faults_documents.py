@@ -16,8 +16,15 @@ from pathlib import Path
 import psutil
 
 from tests.conftest import FAST, run_newsagg
-from tests.faultpages import (article_html, billion_laughs, huge_article,
-                              quadratic_entity_feed, rss, sitemap_index, urlset)
+from tests.faultpages import (
+    article_html,
+    billion_laughs,
+    huge_article,
+    quadratic_entity_feed,
+    rss,
+    sitemap_index,
+    urlset,
+)
 from tests.faultweb import FaultWeb, ok, site_source
 
 CYRILLIC_TITLE = "Новость номер {}: совещание о цифровых услугах"

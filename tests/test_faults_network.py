@@ -15,11 +15,20 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from aggregator.middlewares import retry_after_seconds
+from aggregator.crawl.middlewares import retry_after_seconds
 from tests.conftest import FAST, run_newsagg
 from tests.faultpages import article_html, rss
-from tests.faultweb import FaultSite, FaultWeb, drip, drop_mid_body, hang_after_headers, ok, \
-    redirect, refuse_then, site_source
+from tests.faultweb import (
+    FaultSite,
+    FaultWeb,
+    drip,
+    drop_mid_body,
+    hang_after_headers,
+    ok,
+    redirect,
+    refuse_then,
+    site_source,
+)
 
 RSS = "application/rss+xml"
 ARTICLE = r"/news/\d+"

@@ -72,7 +72,7 @@ def test_a_10_mb_article_is_cut_and_recorded_and_the_crawl_goes_on(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     (length, full, title), = rows(db, "SELECT length(text), full_text_chars, title FROM articles"
                                       " WHERE url LIKE '%/news/huge'")
-    from aggregator.extract import MAX_TEXT_CHARS
+    from aggregator.extract.article import MAX_TEXT_CHARS
 
     assert length <= MAX_TEXT_CHARS and full > 4 * MAX_TEXT_CHARS
     assert title == "Отчёт правительства области за год"

@@ -7,7 +7,7 @@ from scrapy.http import HtmlResponse
 
 from aggregator.demo.render import load_sites, render_site
 from aggregator.extract import extract_article
-from aggregator.language import detect_language
+from aggregator.extract.language import detect_language
 
 BASE = "http://127.0.0.1:8000"
 

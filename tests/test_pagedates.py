@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import lxml.html
 import pytest
 
-from aggregator.pagedates import PageDates, find_page_dates
+from aggregator.dates.page import PageDates, find_page_dates
 
 TITLE = "Губернатор открыл центр цифровых услуг"
 FETCHED = datetime(2026, 11, 24, 7, 0, tzinfo=timezone.utc)
@@ -422,7 +422,7 @@ def test_a_single_card_for_another_story_beside_the_title_is_not_the_dateline():
 def test_htmldate_reads_free_text_only_in_the_sources_languages_and_is_restored():
     import htmldate.extractors as extractors
 
-    from aggregator.pagedates import _htmldate_parser
+    from aggregator.dates.page import _htmldate_parser
 
     everything = extractors.get_external_parser
     with _htmldate_parser(("ru", "uk")):

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from aggregator.reprints import BANDS, normalise, paragraph_key, same_story
+from aggregator.reprints import BANDS, normalize_text, paragraph_key, same_story
 from storage.schema import migrations
 from storage.store import NEW, UPDATED, ArticleRecord, Store
 
@@ -104,7 +104,7 @@ def test_a_sources_boilerplate_proves_nothing():
 
 
 def test_normalisation_folds_what_reprints_change():
-    assert normalise("«Ёлка» — в  Центре") == normalise('"елка" - в центре')
+    assert normalize_text("«Ёлка» — в  Центре") == normalize_text('"елка" - в центре')
 
 
 # -- in the store -----------------------------------------------------------------------

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from aggregator.config import load_config
+from aggregator.config.schedule import cron_trigger, parse_schedule_settings
 from aggregator.errors import SourcesError
-from aggregator.schedule.settings import cron_trigger, parse_schedule_settings
 
 SOURCE = ('[[source]]\nid = "ulgov"\nname = "Ulgov"\nhomepage = "https://ulgov.ru/"\n'
           'timezone = "Europe/Ulyanovsk"\nfeeds = ["https://ulgov.ru/rss"]\n')

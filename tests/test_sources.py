@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from aggregator.config.sources import load_sources, select_sources
 from aggregator.errors import SourcesError
-from aggregator.sources import load_sources, select_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from scrapy.utils.test import get_crawler
 
-from aggregator.discovery import Link
-from aggregator.sources import Source
+from aggregator.config.sources import Source
+from aggregator.crawl.discovery import Link
 from spiders.news import NewsSpider
 
 SOURCE = Source(id="agency", name="Agency", homepage="http://127.0.0.1:8000/",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from aggregator.titles import pick_title, strip_site_name
+from aggregator.extract.titles import pick_title, strip_site_name
 
 
 def title_of(head: str, body: str, meta_title: str | None = None) -> str | None:

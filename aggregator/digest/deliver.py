@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
+from aggregator.clock import utc_now, utc_stamp
+from aggregator.config.digest import DigestSettings
 from aggregator.digest.lock import SendLock
 from aggregator.digest.mail import compose, send
 from aggregator.digest.render import render, subject
-from aggregator.digest.select import Digest, latest_due, utc_text
-from aggregator.digest.settings import DigestSettings
+from aggregator.digest.select import Digest, latest_due
 from aggregator.digest.text import display_day
 from aggregator.errors import DigestNotDueError, DigestUncertainError, MailError
 from storage.digests import SENDING, SENT, DigestLog, DigestRecord
@@ -33,7 +34,7 @@ class Delivery:
 def parse_digest_date(value: str | None, settings: DigestSettings,
                       now: datetime | None = None) -> date:
     """``None``: the newest digest whose window has closed; ``next``: the one still open."""
-    now = now or datetime.now(timezone.utc)
+    now = now or utc_now()
     if value is None:
         return latest_due(now, settings)
     if value == "next":
@@ -68,7 +69,7 @@ def deliver(store: Store, settings: DigestSettings, digest: Digest, *, force: bo
         if not held:
             return _in_progress(log, day)
         claim, earlier = log.claim(
-            day, window=(utc_text(digest.window_start), utc_text(digest.window_end)),
+            day, window=(utc_stamp(digest.window_start), utc_stamp(digest.window_end)),
             recipients=settings.recipients, message_id=message["Message-ID"],
             subject=mail_subject, article_ids=digest.article_ids, stories=digest.stories,
             force=force)
@@ -97,7 +98,7 @@ def check_due(digest: Digest, settings: DigestSettings, now: datetime | None = N
     "Closed" is ``latest_due``'s rule, the one the scheduler picks its dates by, so a
     date the scheduler sends is never refused here.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or utc_now()
     due = latest_due(now, settings)
     if digest.date <= due:
         return

@@ -11,11 +11,11 @@ import smtplib
 import socket
 import ssl
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
-from aggregator.digest.settings import DigestSettings, SmtpSettings
+from aggregator.clock import utc_now
+from aggregator.config.digest import DigestSettings, SmtpSettings
 from aggregator.errors import MailError
 
 
@@ -30,7 +30,7 @@ def compose(*, subject: str, text: str, html: str, settings: DigestSettings,
     message["Subject"] = subject
     message["From"] = settings.sender
     message["To"] = ", ".join(settings.recipients)
-    message["Date"] = format_datetime(datetime.now(timezone.utc))
+    message["Date"] = format_datetime(utc_now())
     message["Message-ID"] = make_msgid("digest", domain=_domain(settings.sender))
     message["Auto-Submitted"] = "auto-generated"      # RFC 3834: no auto-replies
     message["X-Newsagg-Digest"] = digest_date

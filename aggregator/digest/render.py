@@ -17,8 +17,9 @@ import jinja2
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from aggregator.clock import utc_now
+from aggregator.config.digest import DigestSettings
 from aggregator.digest.select import Digest
-from aggregator.digest.settings import DigestSettings
 from aggregator.digest.text import display_day, one_line
 from aggregator.errors import TemplateError
 
@@ -91,7 +92,7 @@ def context(digest: Digest, settings: DigestSettings) -> dict[str, Any]:
         "window_start": digest.window_start, "window_end": digest.window_end,
         # What the window's crawls did: said in every format, so a gap is never silent.
         "crawl_note": digest.crawls.empty_note, "problems": digest.crawls.problems,
-        "generated_at": datetime.now(timezone.utc),
+        "generated_at": utc_now(),
     }
 
 

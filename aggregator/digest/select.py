@@ -13,11 +13,12 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
-from aggregator.dates import to_utc
+from aggregator.clock import utc_stamp
+from aggregator.config.digest import DigestSettings
+from aggregator.dates.parse import to_utc
 from aggregator.digest.crawls import WindowCrawls, window_crawls
-from aggregator.digest.settings import DigestSettings
 from aggregator.digest.text import display_date, lead, one_line, safe_url
 from aggregator.digest.topics import TopicMatcher
 
@@ -115,11 +116,6 @@ def latest_due(now: datetime, settings: DigestSettings) -> date:
     return local.date() if local.time() >= settings.time else local.date() - timedelta(days=1)
 
 
-def utc_text(moment: datetime) -> str:
-    """A moment as the store writes first_seen_at, so that strings compare in time order."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
-
-
 ARTICLE_COLUMNS = ("a.id, a.cluster_id, a.source_id, a.url, a.title, a.text, a.published_at,"
                    " a.first_seen_at, COALESCE(s.name, a.source_id), COALESCE(s.region, ''),"
                    " s.timezone")
@@ -133,7 +129,7 @@ def build_digest(conn: sqlite3.Connection, settings: DigestSettings, day: date,
     rows = conn.execute(
         f"SELECT {ARTICLE_COLUMNS} FROM articles a LEFT JOIN sources s ON s.id = a.source_id"
         " WHERE a.first_seen_at >= ? AND a.first_seen_at < ? ORDER BY a.id",
-        (utc_text(start), utc_text(end))).fetchall()
+        (utc_stamp(start), utc_stamp(end))).fetchall()
     oldest = start - timedelta(days=settings.max_age_days)
     fresh, older = [], 0
     for row in rows:
@@ -146,7 +142,7 @@ def build_digest(conn: sqlite3.Connection, settings: DigestSettings, day: date,
     by_story: dict[int, list[tuple]] = defaultdict(list)
     for row in fresh:
         by_story[row[1] or row[0]].append(row)
-    earlier = _other_articles(conn, list(by_story), {row[0] for row in fresh}, utc_text(end))
+    earlier = _other_articles(conn, list(by_story), {row[0] for row in fresh}, utc_stamp(end))
 
     items: list[Item] = []
     for story_id, story_rows in by_story.items():
@@ -186,7 +182,7 @@ def build_digest(conn: sqlite3.Connection, settings: DigestSettings, day: date,
         date=day, window_start=start, window_end=end, timezone=settings.timezone,
         sections=sections, article_ids=sorted(listed),
         sources=len({r[2] for r in fresh if r[0] in listed}),
-        crawls=window_crawls(conn, utc_text(start), utc_text(end)),
+        crawls=window_crawls(conn, utc_stamp(start), utc_stamp(end)),
         older=older, unmatched_omitted=unmatched_omitted)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from aggregator.digest.settings import TopicRule
+from aggregator.config.digest import TopicRule
 
 DASH_RE = re.compile("[\u2010\u2011\u2012\u2013\u2212]")
 APOSTROPHE_RE = re.compile("[\u2019\u02bc\u2018`]")

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 from aggregator.config import load_config
@@ -186,5 +186,3 @@ def run_digest(sources_path: str | Path, db_path: str | Path, day: date,
                            f"Message-ID {result.message_id}", 0)
 
 
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)

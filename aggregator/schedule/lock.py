@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import fcntl
 import os
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
+from aggregator.clock import utc_stamp
 from aggregator.errors import SchedulerError
 
 
@@ -39,7 +39,7 @@ class SchedulerLock:
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}, started "
-                     f"{datetime.now(timezone.utc).isoformat(timespec='seconds')}\n")
+                     f"{utc_stamp()}\n")
         handle.flush()
         self._file = handle
         return self

@@ -16,19 +16,26 @@ import os
 import signal
 import threading
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from aggregator.clock import utc_now
 from aggregator.config import Config, load_config
+from aggregator.config.schedule import cron_trigger
 from aggregator.digest.select import latest_due, window
-from aggregator.schedule.jobs import (Children, JobLog, JobResult, crawl_command, now_utc,
-                                      run_crawl_process, run_digest)
+from aggregator.schedule.jobs import (
+    Children,
+    JobLog,
+    JobResult,
+    crawl_command,
+    run_crawl_process,
+    run_digest,
+)
 from aggregator.schedule.lock import SchedulerLock
-from aggregator.schedule.settings import cron_trigger
 from storage.digests import DigestLog
 from storage.health import last_crawl_starts
 from storage.store import Store
@@ -79,7 +86,7 @@ class NewsScheduler:
     # -- planning -------------------------------------------------------------------
     def plan(self, now: datetime | None = None) -> None:
         """Add every job, and make the ones missed while the scheduler was down due now."""
-        now = now or now_utc()
+        now = now or utc_now()
         with Store(self.db_path) as store:            # creates or upgrades the database
             # The sources file as it is now, so that `source_health` (Datasette) lists
             # each of its sources, one not crawled yet as never crawled.
@@ -137,7 +144,7 @@ class NewsScheduler:
         return result
 
     def digest(self, day: date | None = None) -> JobResult:
-        day = day or latest_due(now_utc(), self.config.digest)
+        day = day or latest_due(utc_now(), self.config.digest)
         row = self.jobs.start("digest", digest_date=day.isoformat())
         result = run_digest(self.sources_path, self.db_path, day, self.environ)
         self.jobs.finish(row, result)
@@ -150,7 +157,7 @@ class NewsScheduler:
     def _retry_digest(self, day: date) -> None:
         schedule = self.config.schedule
         due_at = window(day, self.config.digest)[1]
-        retry_at = now_utc() + timedelta(seconds=schedule.digest_retry)
+        retry_at = utc_now() + timedelta(seconds=schedule.digest_retry)
         if (retry_at - due_at).total_seconds() <= schedule.digest_grace \
                 and not self.stop_requested.is_set():
             log.info("digest %s: trying again at %s", day.isoformat(),
@@ -197,7 +204,7 @@ class NewsScheduler:
 
 def next_runs(config: Config, now: datetime | None = None) -> dict[str, datetime | None]:
     """When each source is next crawled, and the next digest (key 'digest')."""
-    now = now or datetime.now(timezone.utc)
+    now = now or utc_now()
     runs = {sid: trigger.get_next_fire_time(None, now)
             for sid, trigger in crawl_triggers(config).items()}
     if config.schedule.digest:

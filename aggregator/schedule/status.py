@@ -10,9 +10,10 @@ scheduler has copied into the store).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
+from aggregator.clock import utc_now
 from aggregator.config import Config
 from aggregator.counters import describe_problems
 from aggregator.schedule.lock import holder
@@ -36,7 +37,7 @@ class Status:
 
 
 def read_status(config: Config, db_path: str, now: datetime | None = None) -> Status:
-    now = now or datetime.now(timezone.utc)
+    now = now or utc_now()
     running = holder(db_path)
     upcoming = next_runs(config, now) if running else {}
     with Store(db_path) as store:
@@ -91,7 +92,7 @@ def problems(status: Status) -> list[str]:
 
 
 def format_status(status: Status, now: datetime | None = None) -> str:
-    now = now or datetime.now(timezone.utc)
+    now = now or utc_now()
     running = f"running ({status.scheduler})" if status.scheduler else "not running"
     lines = [f"scheduler: {running}"]
     head = ("source", "last crawl", "result", "fetched", "new", "failed", "next crawl",

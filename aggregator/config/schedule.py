@@ -13,7 +13,7 @@ from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 
-from aggregator.fields import FieldChecker
+from aggregator.config.fields import FieldChecker
 
 DEFAULT_CRAWL_CRON = "0 */3 * * *"
 SCHEDULE_KEYS = {"crawl", "timezone", "crawl_timeout", "stop_grace", "max_parallel_crawls",

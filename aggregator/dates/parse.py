@@ -18,17 +18,37 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone as dt_timezone
+from datetime import date, datetime, time, timedelta
+from datetime import timezone as dt_timezone
 from email.utils import parsedate_tz
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from aggregator.datewords import (AGO, AGO_SECONDS, D_MONTH_Y, DAY_NUMBER, DAY_SHIFT, DMY, ISO,
-                                  JUST_NOW, LETTERS3, MONTH_D_Y, MONTHS, NOT_ALONE,
-                                  RELATIVE_DAY, RFC822, RFC822_ZONE, TIME_AFTER, TIME_ANYWHERE,
-                                  YEAR4, YMD, YMD_CJK)
+from aggregator.dates.words import (
+    AGO,
+    AGO_SECONDS,
+    D_MONTH_Y,
+    DAY_NUMBER,
+    DAY_SHIFT,
+    DMY,
+    ISO,
+    JUST_NOW,
+    LETTERS3,
+    MONTH_D_Y,
+    MONTHS,
+    NOT_ALONE,
+    RELATIVE_DAY,
+    RFC822,
+    RFC822_ZONE,
+    TIME_AFTER,
+    TIME_ANYWHERE,
+    YEAR4,
+    YMD,
+    YMD_CJK,
+)
+from aggregator.strings import squash
 
 MIN_YEAR = 1990
 MAX_YEAR = 2100
@@ -59,7 +79,7 @@ def find_date(text: str | None, *, languages: Sequence[str] = DEFAULT_LANGUAGES,
     """Like :func:`parse_date`, with the span it was read from (to judge the words around it)."""
     if not text:
         return None
-    text = " ".join(text.replace("\xa0", " ").split())
+    text = squash(text.replace("\xa0", " "))
     if not text or len(text) > MAX_TEXT_CHARS:
         return None
     low = text.lower()
@@ -247,7 +267,7 @@ def _read_relative(low: str, zone: ZoneInfo | None,
 @lru_cache(maxsize=32)
 def _dateparser(languages: tuple[str, ...]) -> Any:
     """One parser per language set: building one costs more than parsing with it."""
-    from dateparser.date import DateDataParser   # ~0.5 s to import: only when needed
+    from dateparser.date import DateDataParser  # ~0.5 s to import: only when needed
 
     settings = {"DATE_ORDER": "DMY" if {"ru", "uk", "be"} & set(languages) else "MDY",
                 "STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"],

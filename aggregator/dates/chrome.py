@@ -2,7 +2,7 @@
 
 A news page shows many dates, most of them in chrome: a header clock, "latest news"
 sidebars, "this day in history" blocks, comments and copyright lines. This module
-judges structure so that :mod:`aggregator.datelines` only has to read datelines.
+judges structure so that :mod:`aggregator.dates.datelines` only has to read datelines.
 Chrome is recognised by where an element sits (site header, <aside>, <footer>,
 menus), what it is named (sidebar, related, clock...), and whether it repeats like a
 list of other headlines. Never by which date looks right. Where the article's title
@@ -16,6 +16,8 @@ import re
 
 import lxml.etree
 import lxml.html
+
+from aggregator.strings import squash
 
 NEAR_SIBLINGS = 3                  # siblings looked at on each side, at each level
 WRAPPER_MIN_CHARS, WRAPPER_SHARE = 1500, 0.5   # a block this big holds the page, not chrome
@@ -110,7 +112,7 @@ class PageChrome:
         ("Previous post", "You may also like")."""
         if len(block.text_content()) > TEASER_MAX_CHARS:
             return False
-        return any(_is_headline(" ".join(a.text_content().split()))
+        return any(_is_headline(squash(a.text_content()))
                    for h in block.iter("h2", "h3", "h4", "h5", "h6")
                    if h not in self.heading_line for a in h.iter("a") if a.get("href"))
 
@@ -129,7 +131,7 @@ class PageChrome:
 
     def _has_headline(self, el: lxml.html.HtmlElement) -> bool:
         """Whether the element links to another text by its title (not a date, not a name)."""
-        return any(_is_headline(" ".join(a.text_content().split())) for a in el.iter("a")
+        return any(_is_headline(squash(a.text_content())) for a in el.iter("a")
                    if a not in self.heading_line and self.heading not in a.iterancestors())
 
     def is_chrome(self, el: lxml.html.HtmlElement, hard_only: bool = False) -> bool:
@@ -217,13 +219,13 @@ class PageChrome:
 def text_without(el: lxml.html.HtmlElement, hidden: set) -> str:
     """An element's text without the hidden elements under it."""
     if not hidden or not any(el in h.iterancestors() for h in hidden):
-        return " ".join(el.text_content().split())
+        return squash(el.text_content())
     parts = [el.text or ""]
     for child in el:
         if isinstance(child.tag, str) and child not in hidden:
             parts.append(text_without(child, hidden))
         parts.append(child.tail or "")
-    return " ".join(" ".join(parts).split())
+    return squash(" ".join(parts))
 
 
 # A cheap first pass for _is_hidden_change, which then decides.
@@ -345,4 +347,4 @@ _TAXONOMY_PREFIXES = ("category-", "tag-")
 
 
 def _squash(text: str) -> str:
-    return " ".join(text.split()).lower()
+    return squash(text).lower()

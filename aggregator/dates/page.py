@@ -21,17 +21,17 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 from datetime import datetime
 from datetime import timezone as dt_timezone
+from functools import lru_cache
+from typing import Any
 
 import htmldate
 import htmldate.extractors as htmldate_extractors
 import lxml.html
 
-from aggregator.datelines import DatelineScan
-from aggregator.dates import FoundDate, date_from_url, dateparser_knows, find_date
+from aggregator.dates.datelines import DatelineScan
+from aggregator.dates.parse import FoundDate, date_from_url, dateparser_knows, find_date
 
 _ARTICLE_TYPES = {"Article", "NewsArticle", "BlogPosting", "ReportageNews", "Report",
                   "AnalysisNewsArticle", "OpinionNewsArticle", "BackgroundNewsArticle",

@@ -5,7 +5,7 @@ A news page shows many dates: the article's dateline, but also a header clock,
 The dateline is sought near the article's title first (the title's siblings, then
 its ancestors' siblings, a few levels up), then among date-like elements of the
 main content. What is chrome, and where the title heading is, is judged by
-:mod:`aggregator.chrome`; this module reads the datelines it leaves.
+:mod:`aggregator.dates.chrome`; this module reads the datelines it leaves.
 """
 
 from __future__ import annotations
@@ -16,9 +16,17 @@ from collections.abc import Callable, Iterator
 import lxml.etree
 import lxml.html
 
-from aggregator.chrome import (HISTORY_TEXT, WORDS, PageChrome, class_and_id, is_modified,
-                               siblings_by_distance, text_without)
-from aggregator.dates import FoundDate
+from aggregator.dates.chrome import (
+    HISTORY_TEXT,
+    WORDS,
+    PageChrome,
+    class_and_id,
+    is_modified,
+    siblings_by_distance,
+    text_without,
+)
+from aggregator.dates.parse import FoundDate
+from aggregator.strings import squash
 
 DATELINE_MAX_CHARS = 90            # a dateline is short; longer text is prose citing a date
 PLAIN_MAX_LETTERS, PLAIN_MAX_WORDS = 24, 5   # words beside the date: "Опубликовано:", a name
@@ -100,9 +108,9 @@ class DatelineScan:
             label = _PUBLISHED_LABEL.match(text)
             if label and label.end() == len(text):          # the label alone
                 while after is not None and _PUBLISHED_LABEL.fullmatch(
-                        " ".join(after.text_content().split())):
+                        squash(after.text_content())):
                     after = after.getnext()         # "Published", then "Publish date"
-                text = " ".join(after.text_content().split()) if after is not None else ""
+                text = squash(after.text_content()) if after is not None else ""
                 label = None
             # A labelled date in a byline box or an article's <aside> is still the
             # article's: of chrome only the hard kind (menus, sidebars, lists) is skipped.
@@ -125,11 +133,11 @@ class DatelineScan:
                 continue
             own = (el.text or "").strip()
             if own and _PUBLISHED_LABEL.match(own):
-                yield el, " ".join(el.text_content().split()), el.getnext()
+                yield el, squash(el.text_content()), el.getnext()
             for child in el:
                 tail = (child.tail or "").strip()
                 if tail and _PUBLISHED_LABEL.match(tail):
-                    yield el, " ".join(tail.split()), child.getnext()
+                    yield el, squash(tail), child.getnext()
 
     def original_date(self) -> str | None:
         """The date a page says its article was first published on, in so many words.
@@ -147,7 +155,7 @@ class DatelineScan:
             if el.tag in ("script", "style") or not any(
                     t and _ORIGINALLY.search(t.lower()) for t in (el.text, *(c.tail for c in el))):
                 continue
-            text = " ".join(el.text_content().split())
+            text = squash(el.text_content())
             said = _ORIGINALLY.search(text.lower())
             if said and len(text) <= ORIGINALLY_MAX_CHARS and not self.is_chrome(el):
                 found = self.find(text[said.end():])
@@ -187,7 +195,7 @@ class DatelineScan:
         An update date does pass: a page whose only date is "Updated Dec 9" was
         published by then, and its readers take that day for the article's.
         """
-        text = " ".join(host.text_content().split())
+        text = squash(host.text_content())
         if len(text) > DATELINE_MAX_CHARS * 2:
             return False
         found = self.find(text)
@@ -273,7 +281,7 @@ class DatelineScan:
                           and not is_modified(t) and not self.is_chrome(t)), None)
         value = None
         if stamp is not None:
-            shown = " ".join(stamp.text_content().split())
+            shown = squash(stamp.text_content())
             found = self.find(stamp.get("datetime")) or self.find(shown)
             value = found.value if found else None
             # <time datetime="2026-11-20"> showing "20.11.2026 14:30": keep the time.
@@ -290,7 +298,7 @@ class DatelineScan:
 
     def _text_date(self, text: str, named: bool) -> str | None:
         """The date of a short dateline text; None for prose, clocks and history notes."""
-        text = " ".join(text.split())
+        text = squash(text)
         if not text or len(text) > DATELINE_MAX_CHARS or HISTORY_TEXT.search(text):
             return None
         found = self.find(text)

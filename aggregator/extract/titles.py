@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
+from aggregator.strings import squash
+
 MIN_TITLE_CHARS = 3
 AGREE_SHARE = 0.6       # the shorter of heading and title tag is at least this share of the other
 # What sites put between an article's title and their own name.
@@ -72,4 +74,4 @@ def _is_part(heading: str, reference: str) -> bool:
 
 
 def _squash(text: str) -> str:
-    return " ".join(text.split())
+    return squash(text)

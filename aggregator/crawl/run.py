@@ -16,9 +16,9 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from aggregator.config.sources import load_sources, select_sources
 from aggregator.counters import describe_problems, totals
 from aggregator.errors import CrawlError
-from aggregator.sources import load_sources, select_sources
 from storage.store import Store
 
 # The stats key under which the pipeline or the run recorder leaves the store's

@@ -17,8 +17,8 @@ class DateHint:
 
 
 @dataclass(frozen=True)
-class Page:
-    """What :func:`aggregator.extract.extract_article` found; ``is_article`` False means
+class ExtractedArticle:
+    """What :func:`aggregator.extract.article.extract_article` found; ``is_article`` False means
     'do not store'."""
 
     title: str | None
@@ -32,11 +32,3 @@ class Page:
     is_article: bool = True
     reason: str | None = None       # why it is not an article
     full_text_chars: int | None = None   # the text's length before it was cut, if it was
-
-
-def extract_in_worker(html: str, url: str | None, source: object, **options: object) -> Page:
-    """:func:`aggregator.extract.extract_article`, imported where it runs: the crawl
-    process submits this by name and never loads the extraction libraries itself."""
-    from aggregator.extract import extract_article
-
-    return extract_article(html, url, source, **options)  # type: ignore[arg-type]

@@ -1,6 +1,6 @@
 """The whole sources file: the sources, plus the digest's and the scheduler's tables.
 
-`newsagg crawl` needs only the sources (aggregator.sources); commands that also
+`newsagg crawl` needs only the sources (aggregator.config.sources); commands that also
 need the digest settings load everything here, so that one run of
 `newsagg sources check` reports every problem of every table.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from aggregator.digest.settings import DigestSettings, parse_digest_settings
-from aggregator.schedule.settings import ScheduleSettings, parse_schedule_settings
+from aggregator.config.digest import DigestSettings, parse_digest_settings
+from aggregator.config.schedule import ScheduleSettings, parse_schedule_settings
+from aggregator.config.sources import Source, parse_sources, read_toml
 from aggregator.errors import SourcesError
-from aggregator.sources import Source, parse_sources, read_toml
 
 
 @dataclass(frozen=True)

@@ -211,7 +211,7 @@ def _parse_entry(entry: Any, label: str) -> tuple[Source | None, list[str]]:
         if key in entry and not isinstance(entry[key], str):
             bad(key, "must be a string")
     if "schedule" in entry:
-        from aggregator.schedule.settings import cron_problem
+        from aggregator.config.schedule import cron_problem
 
         problem = cron_problem(entry["schedule"], "UTC")
         if problem:

@@ -20,8 +20,9 @@ import feedparser
 import lxml.etree
 import lxml.html
 
+from aggregator.crawl.xmlsafe import CHUNK, GunzipReader, SafeXMLReader
 from aggregator.decoding import decode_html
-from aggregator.xmlsafe import CHUNK, GunzipReader, SafeXMLReader
+from aggregator.strings import squash
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024   # the sitemap protocol's limits: uncompressed size
 MAX_SITEMAP_URLS = 50_000              # and entries per file
@@ -306,7 +307,7 @@ def parse_listing(html: str, url: str, is_article) -> ListingPage:
         if is_article(absolute):
             articles[absolute] = None
             continue
-        label = " ".join(a.text_content().split()) or a.get("title") or a.get("aria-label") or ""
+        label = squash(a.text_content()) or a.get("title") or a.get("aria-label") or ""
         if NEXT_WORDS.match(label) or label in ("»", "›", "→"):
             next_urls[absolute] = None
         elif _page_number(absolute) == current_page + 1 and _same_path(absolute, url):

@@ -91,7 +91,7 @@ def make_pool(workers: int | None) -> Executor:
     # (Not max_tasks_per_child: on Python 3.11 the pool stopped replacing workers that
     # reached it and the crawl hung, measured with benchmarks/speed.py.)
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["aggregator.extract"])
+    context.set_forkserver_preload(["aggregator.extract.article"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=exit_with, initargs=(os.getpid(),))
 

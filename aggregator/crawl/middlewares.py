@@ -35,6 +35,7 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 from w3lib.url import canonicalize_url
 
+from aggregator.clock import utc_now
 from aggregator.urls import same_site
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ class RetryAfterMiddleware(RetryMiddleware):
                 or response.status not in RETRY_AFTER_STATUSES
                 or response.status not in self.retry_http_codes):
             return super().process_response(request, response)
-        delay = retry_after_seconds(header.decode("latin-1"), datetime.now(timezone.utc))
+        delay = retry_after_seconds(header.decode("latin-1"), utc_now())
         if delay is None:
             return super().process_response(request, response)
         if delay > self.max_wait:

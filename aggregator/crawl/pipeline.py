@@ -2,8 +2,8 @@
 
 Scrapy runs callbacks and pipelines on one thread; trafilatura on that thread
 would bind the crawl to one core, and SQLite's waits would stop every download.
-Pages go to a pool of worker processes (aggregator.workerpool) and writes to the
-store's thread (aggregator.storewriter), and the reactor keeps downloading.
+Pages go to a pool of worker processes (aggregator.crawl.workerpool) and writes to the
+store's thread (aggregator.crawl.storewriter), and the reactor keeps downloading.
 
 What cannot be stored is counted as failed under its cause and logged with its URL
 (never its HTML); a store that fails for good (read-only, disk full) stops the crawl,
@@ -19,13 +19,13 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
 from aggregator.counters import count, fail
-from aggregator.crawl import STORE_ERROR_STAT
-from aggregator.dates import latest_date
+from aggregator.crawl.run import STORE_ERROR_STAT
+from aggregator.crawl.storewriter import StoreWriter
+from aggregator.crawl.workerpool import ExtractionPool, WorkerCrashed
+from aggregator.dates.parse import latest_date
 from aggregator.errors import StoreError
-from aggregator.page import Page
-from aggregator.storewriter import StoreWriter
+from aggregator.extract.result import ExtractedArticle
 from aggregator.urls import normalize_url
-from aggregator.workerpool import ExtractionPool, WorkerCrashed
 from storage.store import NEW, ArticleRecord
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class ExtractAndStorePipeline:
         assert self.pool is not None
         html = item.pop("html")           # not held while the page waits for the store
         try:
-            page: Page = await self.pool.run(html, url, source,
+            page: ExtractedArticle = await self.pool.run(html, url, source,
                                              fetched_at=item["fetched_at"], hints=item["hints"])
         except WorkerCrashed as exc:
             log.error("%s: %s: not stored: %s", source.id, url, exc)

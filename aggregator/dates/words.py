@@ -1,6 +1,6 @@
 """How dates are written in ru/uk/en news: month names, clock times, relative words.
 
-The vocabulary of :mod:`aggregator.dates`, as precompiled patterns. Month names come
+The vocabulary of :mod:`aggregator.dates.parse`, as precompiled patterns. Month names come
 in every grammatical case (ноября, листопада, листопаді), with the usual
 abbreviations (нояб., лист., Nov.); a time may follow a date ("в 14:30", "о 16:40",
 ", 2:30 pm") with a zone ("Z", "+03:00", "GMT+3", "МСК").

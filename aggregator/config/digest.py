@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
-from aggregator.fields import FieldChecker
-from aggregator.sources import ID_RE
+from aggregator.config.fields import FieldChecker
+from aggregator.config.sources import ID_RE
 
 SECURITY_MODES = ("starttls", "tls", "none")
 EMPTY_MODES = ("notice", "skip")

@@ -7,13 +7,13 @@ import logging
 import sys
 import time
 import uuid
-from datetime import datetime, timezone
 
 from scrapy import signals
 from twisted.internet import task
 
+from aggregator.clock import utc_stamp
 from aggregator.counters import COUNTERS, totals
-from aggregator.crawl import STORE_ERROR_STAT
+from aggregator.crawl.run import STORE_ERROR_STAT
 from aggregator.errors import StoreError
 from storage.store import Store
 
@@ -134,4 +134,4 @@ class CrawlRunRecorder:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return utc_stamp()

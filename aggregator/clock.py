@@ -1,0 +1,17 @@
+"""The one clock. Every "now" of the project is UTC and comes from here, so a stored
+time never carries a local offset by accident and tests can compare against one
+helper."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def utc_now() -> datetime:
+    """This moment, timezone-aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def utc_stamp(moment: datetime | None = None) -> str:
+    """``moment`` (default: now) as stored: ISO 8601 in UTC, to the second."""
+    return (moment or utc_now()).astimezone(timezone.utc).isoformat(timespec="seconds")
