@@ -7,10 +7,10 @@ see README.md for the codes.
 from __future__ import annotations
 
 import functools
-import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -36,16 +36,16 @@ def clean_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def sources_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--sources", "sources_path", type=click.Path(dir_okay=False), show_default=True,
-        default=lambda: os.environ.get("NEWSAGG_SOURCES", DEFAULT_SOURCES),
-        help="Sources file (env NEWSAGG_SOURCES).")(func)
+        "--sources", "sources_path", type=click.Path(dir_okay=False), default=DEFAULT_SOURCES,
+        envvar="NEWSAGG_SOURCES", show_envvar=True, show_default=True,
+        help="Sources file.")(func)
 
 
 def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--db", "db_path", type=click.Path(dir_okay=False), show_default=True,
-        default=lambda: os.environ.get("NEWSAGG_DB", DEFAULT_DB),
-        help="SQLite database file (env NEWSAGG_DB).")(func)
+        "--db", "db_path", type=click.Path(dir_okay=False), default=DEFAULT_DB,
+        envvar="NEWSAGG_DB", show_envvar=True, show_default=True,
+        help="SQLite database file.")(func)
 
 
 def parse_settings(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -116,40 +116,12 @@ def demo(db_path: str, verbose: bool) -> None:
     Example:
         newsagg demo --db demo.db    # also writes demo-sources.toml, demo-digest.html
     """
-    from aggregator.config import load_config
-    from aggregator.crawl.run import QUIET_LOCAL_SETTINGS, format_summary, run_crawl
-    from aggregator.demo.server import DemoWeb
-    from aggregator.digest.deliver import parse_digest_date
-    from aggregator.digest.render import render
-    from aggregator.digest.select import build_digest
-    from storage.store import Store
+    from aggregator.crawl.run import format_summary
+    from aggregator.demo.run import run_demo
 
-    db = Path(db_path)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(db_path + suffix).unlink(missing_ok=True)
-    sources_file = db.with_name(f"{db.stem}-sources.toml")
-    digest_file = db.with_name(f"{db.stem}-digest.html")
-    with DemoWeb() as web:
-        web.write_sources(sources_file)
-        click.echo(f"Demo web: {len(web.site_ids)} sites on 127.0.0.1 "
-                   f"({', '.join(web.base_url(s) for s in web.site_ids)})", err=True)
-        settings = {**QUIET_LOCAL_SETTINGS, "LOG_LEVEL": "INFO" if verbose else "WARNING"}
-        result = run_crawl(sources_file, db_path, settings=settings)
-    click.echo(format_summary(result.rows))
-    digest_settings = load_config(sources_file).digest
-    with Store(db_path) as store:
-        found = build_digest(store.db.conn, digest_settings,
-                             parse_digest_date("next", digest_settings))
-    digest_file.write_text(render(found, digest_settings, "html"), encoding="utf-8")
-    topics = ", ".join(f"{s.name} {len(s.items)}" for s in found.sections)
-    click.echo(f"""
-Digest: {found.stories} stories ({topics}) in {digest_file}
-Stored in {db_path}. Look at it with:
-  sqlite-utils {db_path} "select source_id, published_at, title from articles order by published_at desc" --table
-  sqlite-utils search {db_path} articles "правительство" --table -c title
-  sqlite-utils {db_path} "select * from stories where sources > 1" --table
-  newsagg digest --sources {sources_file} --db {db_path} --date next --format text""")
+    result = run_demo(db_path, verbose=verbose, notify=lambda line: click.echo(line, err=True),
+                      crawled=lambda crawl: click.echo(format_summary(crawl.rows)))
+    click.echo(result.next_steps())
 
 
 @cli.command()
@@ -199,7 +171,7 @@ def digest(sources_path: str, db_path: str, date_value: str | None, fmt: str,
     if not Path(db_path).is_file():
         raise StoreError(f"{db_path}: no such database (run `newsagg crawl` first)")
     with Store(db_path) as store:
-        found = build_digest(store.db.conn, settings, day)
+        found = build_digest(store, settings, day)
         if out_path or not do_send:
             body = render(found, settings, fmt)
             if out_path:

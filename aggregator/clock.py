@@ -4,14 +4,14 @@ helper."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def utc_now() -> datetime:
     """This moment, timezone-aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def utc_stamp(moment: datetime | None = None) -> str:
     """``moment`` (default: now) as stored: ISO 8601 in UTC, to the second."""
-    return (moment or utc_now()).astimezone(timezone.utc).isoformat(timespec="seconds")
+    return (moment or utc_now()).astimezone(UTC).isoformat(timespec="seconds")

@@ -17,7 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +35,7 @@ PAGES = ["/news/news", "/news/news.json?_search=government",
 
 def fill(db: Path, n: int) -> None:
     pages = texts(1000)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with Store(db) as store:
         store.sync_sources({
             "id": f"s{i}", "name": f"Source {i}", "homepage": "https://x.example/",
@@ -79,7 +79,7 @@ def main() -> None:
         ours = asyncio.run(timings(make_datasette(db)))
         theirs = asyncio.run(timings(make_datasette(db, settings={"suggest_facets": True})))
     print(f"{'page':<42}{'newsagg ms':>12}{'suggesting ms':>15}")
-    for path, a, b in zip(PAGES, ours, theirs):
+    for path, a, b in zip(PAGES, ours, theirs, strict=True):
         print(f"{path:<42}{a * 1000:>12.1f}{b * 1000:>15.1f}")
 
 

@@ -19,7 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta, timezone
+from datetime import UTC, date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +69,7 @@ def main() -> None:
           f"{sum(len(t.keywords) for t in settings.topics)} keywords")
 
     start, _ = window(DAY, settings)
-    seen = (start + timedelta(hours=1)).astimezone(timezone.utc).isoformat(timespec="seconds")
+    seen = (start + timedelta(hours=1)).astimezone(UTC).isoformat(timespec="seconds")
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "news.db") as store:
         store.sync_sources({"id": f"s{i}", "name": f"Source {i}", "homepage": "https://x.example/",
                             "language": "ru", "timezone": "Europe/Moscow", "region": "Region",
@@ -87,7 +87,7 @@ def main() -> None:
         begin = time.perf_counter()
         matcher = TopicMatcher(settings.topics)
         warm = time.perf_counter() - begin
-        build_s, digest = timed(lambda: build_digest(store.db.conn, settings, DAY, matcher))
+        build_s, digest = timed(lambda: build_digest(store, settings, DAY, matcher))
         html_s, html = timed(lambda: render(digest, settings, "html"))
         text_s, _ = timed(lambda: render(digest, settings, "text"))
         match_s, ours = timed(lambda: [matcher.match(t, x) for t, x in pages])

@@ -174,25 +174,27 @@ def main() -> None:
         texts = [t for t, _ in ours]
         days = [d for _, d in ours]
         if name in ("scrapinghub-aeb", "wcxb", "trafilatura-eval"):
-            base_texts, t_base = run_baseline_text(samples)
+            base_texts, _ = run_baseline_text(samples)
+            ours_read = list(zip(texts, samples, strict=True))
+            base_read = list(zip(base_texts, samples, strict=True))
             if name == "scrapinghub-aeb":
-                ours_s = shingle_score((t, s.text) for t, s in zip(texts, samples))
-                base_s = shingle_score((t, s.text) for t, s in zip(base_texts, samples))
-                ru = [(t, s.text) for t, s in zip(texts, samples) if s.ru_uk]
+                ours_s = shingle_score((t, s.text) for t, s in ours_read)
+                base_s = shingle_score((t, s.text) for t, s in base_read)
+                ru = [(t, s.text) for t, s in ours_read if s.ru_uk]
                 if ru:
                     ru_s = shingle_score(ru)
                     rows.append((f"{name} ru/uk ({len(ru)})", "F1", f"{ru_s.f1:.3f}", "", ""))
             elif name == "wcxb":
                 # One page has no main_content in the ground truth: not scored for text.
-                ours_s = bag_of_words_score((t, s.text) for t, s in zip(texts, samples)
+                ours_s = bag_of_words_score((t, s.text) for t, s in ours_read
                                             if s.text is not None)
-                base_s = bag_of_words_score((t, s.text) for t, s in zip(base_texts, samples)
+                base_s = bag_of_words_score((t, s.text) for t, s in base_read
                                             if s.text is not None)
             else:
                 ours_s = snippet_score((t, s.with_snippets, s.without_snippets)
-                                       for t, s in zip(texts, samples))
+                                       for t, s in ours_read)
                 base_s = snippet_score((t, s.with_snippets, s.without_snippets)
-                                       for t, s in zip(base_texts, samples))
+                                       for t, s in base_read)
             rows.append((name, "F1 (P / R)",
                          f"{ours_s.f1:.3f} ({ours_s.precision:.3f} / {ours_s.recall:.3f})",
                          f"{base_s.f1:.3f} ({base_s.precision:.3f} / {base_s.recall:.3f})",
@@ -203,25 +205,26 @@ def main() -> None:
                 speed_pages += len(samples)
         if samples[0].dated_set:
             base_days = run_baseline_dates(samples)
-            ours_d = date_score((d, s.date) for d, s in zip(days, samples))
-            base_d = date_score((d, s.date) for d, s in zip(base_days, samples))
+            ours_d = date_score((d, s.date) for d, s in zip(days, samples, strict=True))
+            base_d = date_score((d, s.date) for d, s in zip(base_days, samples, strict=True))
             rows.append((name, "acc_dated", f"{ours_d.acc_dated:.3f}", f"{base_d.acc_dated:.3f}",
                          f"{ours_d.dated} dated pages"))
             if ours_d.undated:
                 rows.append((name, "undated left undated",
                               f"{ours_d.left_undated} of {ours_d.undated}",
                               f"{base_d.left_undated} of {base_d.undated}", ""))
-            ru = [(d, s) for d, s in zip(days, samples) if s.ru_uk]
+            ru = [(d, s) for d, s in zip(days, samples, strict=True) if s.ru_uk]
             if ru:
                 right = sum((d or "")[:10] == s.date for d, s in ru if s.date)
+                base_right = sum((b or "") == s.date
+                                 for b, s in zip(base_days, samples, strict=True) if s.ru_uk)
                 rows.append((f"{name} ru/uk", "right days", f"{right} of {len(ru)}",
-                             f"{sum((b or '') == s.date for b, s in zip(base_days, samples) if s.ru_uk)}"
-                             f" of {len(ru)}", ""))
+                             f"{base_right} of {len(ru)}", ""))
                 ru_lines += [f"  {s.url}\n    gold {s.date}  ours {d}" for d, s in ru]
     print(f"bench-data: {DATA}  ({'every 4th page' if args.quick else 'all pages'})\n")
-    widths = [max(len(str(r[i])) for r in rows + [HEADER]) for i in range(5)]
+    widths = [max(len(str(r[i])) for r in [*rows, HEADER]) for i in range(5)]
     for row in [HEADER, tuple("-" * w for w in widths), *rows]:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     print(f"\nspeed on {speed_pages} pages (aeb + wcxb): extract_article "
           f"{speed_pages / speed_ours:.1f} pages/s, trafilatura.bare_extraction"
           f"(with_metadata=True) {speed_pages / speed_bare:.1f} pages/s, ratio "

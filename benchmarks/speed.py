@@ -59,7 +59,7 @@ def load_pages(n: int) -> list[str]:
         html = unique[k % len(unique)]
         copy = k // len(unique)
         if copy:   # a later copy: another site's reprint, with its own dateline
-            html = BODY_RE.sub(lambda m: f"{m.group()}<p>Выпуск {copy}.</p>", html, count=1)
+            html = BODY_RE.sub(rf"\g<0><p>Выпуск {copy}.</p>", html, count=1)
         pages.append(html)
     return pages
 
@@ -132,7 +132,7 @@ class Web:
             protocol_version = "HTTP/1.1"          # keep-alive, as real servers do
             disable_nagle_algorithm = True         # else headers and body wait on delayed ACKs
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 found = web.page(site, self.path)
                 kind = "article" if ARTICLE_RE.match(self.path) else \
                     self.path.split("?")[0].strip("/").split(".")[0] or "home"

@@ -196,13 +196,13 @@ def build_quality_set(bases: list[Base], rng: random.Random, n_reprinted: int) -
             own: list[str] = []
             for p in bases[i].paras[:3]:
                 own += [p] if sum(map(len, own)) < 150 else []
-            paras = own + [shared[j]] if rng.random() < 0.7 else [shared[j]] + own
+            paras = [*own, shared[j]] if rng.random() < 0.7 else [shared[j], *own]
             items.append(Item(rng.random(), f"short-{i}", paras, i, "short", [f"pair{j}"]))
     for orig in rng.sample(items[:len(originals)], n_reprinted):
         for agency in rng.sample(range(24), rng.randint(1, 3)):
             paras, done = make_reprint(bases[orig.truth].paras, rng, vocab, sentences)
             if agency in AGENCY_FOOTERS:
-                paras, done = paras + [AGENCY_FOOTERS[agency]], done + ["footer"]
+                paras, done = [*paras, AGENCY_FOOTERS[agency]], [*done, "footer"]
             items.append(Item(orig.t + rng.uniform(0.0005, 0.05), f"agency-{agency:02d}",
                               paras, orig.truth, "reprint", done))
     return sorted(items, key=lambda it: it.t)
@@ -237,7 +237,7 @@ def quality(bases: list[Base], tmp: Path, n_reprinted: int, examples: int, seed:
     cluster = dict(store.db.execute("SELECT id, cluster_id FROM articles").fetchall())
     store.close()
     got, truth = [cluster[r.article_id] for r in results], [it.truth for it in items]
-    tp, pred, true = pairs(list(zip(got, truth))), pairs(got), pairs(truth)
+    tp, pred, true = pairs(list(zip(got, truth, strict=True))), pairs(got), pairs(truth)
     kinds = Counter(it.kind for it in items)
     alone = [bases[it.truth] for it in items if it.kind != "reprint"]
     topic = sum(a.host == b.host or bool(a.tags & b.tags)
@@ -310,7 +310,7 @@ class Synthetic:
                 k, made = made, made + 1
                 source, paras, reprint = k % sources, self.story(k), False
             if source % 4 == 0:
-                paras = paras + [f"{AGENCY_FOOTERS[source % 24 * 2]} Source {source}."]
+                paras = [*paras, f"{AGENCY_FOOTERS[source % 24 * 2]} Source {source}."]
             yield ArticleRecord(source_id=f"src{source:03d}", url=f"https://bench.example/s/{n}",
                                 aliases=[], title=None, text="\n\n".join(paras)), reprint
             n += 1

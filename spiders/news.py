@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
@@ -28,9 +29,9 @@ from aggregator.crawl.discovery import (
     sitemaps_from_robots,
 )
 from aggregator.crawl.middlewares import Refused
+from aggregator.dates.hints import DateHint
 from aggregator.dates.parse import latest_date, to_utc
 from aggregator.decoding import Decoded, decode_html, looks_garbled
-from aggregator.extract.result import DateHint
 from aggregator.urls import normalize_url, same_site
 from storage.store import Store
 
@@ -57,7 +58,7 @@ class NewsSpider(scrapy.Spider):
         self.sitemaps_taken: dict[str, int] = {}
 
     @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.sources_path = spider.sources_path or crawler.settings.get("NEWSAGG_SOURCES")
         spider.db_path = spider.db_path or crawler.settings.get("NEWSAGG_DB")
@@ -68,6 +69,7 @@ class NewsSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        assert self.db_path is not None, "from_crawler sets it (NEWSAGG_DB has a default)"
         with Store(self.db_path) as store:
             self.known = store.known_urls(self.sources)
         # Feeds first: their entries carry the best dates and change marks.
@@ -184,7 +186,7 @@ class NewsSpider(scrapy.Spider):
         if decoded.problem:     # the article's own text is judged after extraction
             log.info("%s: %s: read as %s (%s): %s", src.id, response.url, decoded.encoding,
                      decoded.source, decoded.problem)
-        requested = normalize_url(response.request.meta.get("redirect_urls", [response.url])[0])
+        requested = normalize_url(response.meta.get("redirect_urls", [response.url])[0])
         keys = dict.fromkeys([requested, normalize_url(response.url)])
         yield {
             "source_id": src.id,
@@ -231,7 +233,7 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         """Count a request that brought no usable response, under its cause."""
-        request = failure.request
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on errbacks
         source_id = request.meta.get("source_id", "?")
         exc = failure.value
         response = getattr(exc, "response", None)

@@ -12,11 +12,13 @@ not have gone out, so it is not sent again without ``force``.
 from __future__ import annotations
 
 import json
-import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from aggregator.clock import utc_stamp
+from storage.rows import one
+from storage.store import Store
 
 SENDING, SENT = "sending", "sent"
 
@@ -33,20 +35,23 @@ class DigestRecord:
 
 
 class DigestLog:
-    """Reads and writes the `digests` table on an open store connection."""
+    """Reads and writes the `digests` table of an open store."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self, store: Store) -> None:
+        self.conn = store.db.conn
 
     def last(self, digest_date: str) -> DigestRecord | None:
         """The latest claim or send for a date, if any."""
-        row = self.conn.execute(
-            "SELECT id, digest_date, status, started_at, sent_at, message_id, recipients"
-            " FROM digests WHERE digest_date = ? ORDER BY id DESC LIMIT 1",
-            (digest_date,)).fetchone()
+        row = one(self.conn,
+                  "SELECT id, digest_date, status, started_at, sent_at, message_id, recipients"
+                  " FROM digests WHERE digest_date = ? ORDER BY id DESC LIMIT 1",
+                  (digest_date,))
         if row is None:
             return None
-        return DigestRecord(*row[:6], json.loads(row[6] or "[]"))
+        return DigestRecord(id=row["id"], digest_date=row["digest_date"], status=row["status"],
+                            started_at=row["started_at"], sent_at=row["sent_at"],
+                            message_id=row["message_id"],
+                            recipients=json.loads(row["recipients"] or "[]"))
 
     def claim(self, digest_date: str, *, window: tuple[str, str], recipients: Sequence[str],
               message_id: str, subject: str, article_ids: Sequence[int], stories: int,

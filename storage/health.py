@@ -4,55 +4,54 @@ so a column added by a later migration never shifts another."""
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from aggregator.clock import utc_stamp
+from storage.rows import dicts, one
+from storage.store import Store
 
 
-def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
-
-
-def source_health(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+def source_health(store: Store) -> list[dict[str, Any]]:
     """The `source_health` view (the same that Datasette shows), by source id."""
-    return _dicts(conn.execute("SELECT * FROM source_health ORDER BY source_id"))
+    return dicts(store.db.conn, "SELECT * FROM source_health ORDER BY source_id")
 
 
-def last_crawl_runs(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+def last_crawl_runs(store: Store) -> dict[str, dict[str, Any]]:
     """Each source's newest `crawl_runs` row (newest as the view orders them), with its
     per-cause failure counts, for saying what went wrong."""
-    return {row["source_id"]: row for row in _dicts(conn.execute(
+    return {row["source_id"]: row for row in dicts(
+        store.db.conn,
         "SELECT r.* FROM crawl_runs r WHERE r.id = (SELECT k.id FROM crawl_runs k"
-        " WHERE k.source_id = r.source_id ORDER BY k.started_at DESC, k.id DESC LIMIT 1)"))}
+        " WHERE k.source_id = r.source_id ORDER BY k.started_at DESC, k.id DESC LIMIT 1)")}
 
 
-def last_crawl_starts(conn: sqlite3.Connection) -> dict[str, str]:
+def last_crawl_starts(store: Store) -> dict[str, str]:
     """When each source's newest crawl started (UTC ISO), for catching up missed turns."""
-    return {row["source_id"]: row["started_at"] for row in _dicts(conn.execute(
-        "SELECT source_id, MAX(started_at) AS started_at FROM crawl_runs GROUP BY source_id"))}
+    return {row["source_id"]: row["started_at"] for row in dicts(
+        store.db.conn,
+        "SELECT source_id, MAX(started_at) AS started_at FROM crawl_runs GROUP BY source_id")}
 
 
-def newest_digest(conn: sqlite3.Connection) -> dict[str, Any] | None:
-    rows = _dicts(conn.execute(
-        "SELECT digest_date, status, sent_at, stories, articles, message_id FROM digests"
-        " ORDER BY id DESC LIMIT 1"))
-    return rows[0] if rows else None
+def newest_digest(store: Store) -> dict[str, Any] | None:
+    row = one(store.db.conn,
+              "SELECT digest_date, status, sent_at, stories, articles, message_id FROM digests"
+              " ORDER BY id DESC LIMIT 1")
+    return dict(row) if row is not None else None
 
 
-def last_crawl_jobs(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+def last_crawl_jobs(store: Store) -> dict[str, dict[str, Any]]:
     """The newest scheduled crawl job of each source: a timeout leaves no crawl run."""
-    return {row["source_id"]: row for row in _dicts(conn.execute(
+    return {row["source_id"]: row for row in dicts(
+        store.db.conn,
         "SELECT j.* FROM job_runs j WHERE j.job = 'crawl' AND j.id = (SELECT MAX(k.id)"
-        " FROM job_runs k WHERE k.job = 'crawl' AND k.source_id = j.source_id)"))}
+        " FROM job_runs k WHERE k.job = 'crawl' AND k.source_id = j.source_id)")}
 
 
 class JobRuns:
     """Rows of `job_runs`: one per job run, written at its start and at its end."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self, store: Store) -> None:
+        self.conn = store.db.conn
 
     def start(self, job: str, source_id: str | None = None,
               digest_date: str | None = None) -> int:

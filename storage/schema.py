@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from storage.stories import StoryIndex
+from storage import frozen_m002
 
 migrations = Migrations("newsagg")
 
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    db["sources"].create({
+    db.table("sources").create({
         "id": str, "name": str, "homepage": str, "language": str, "timezone": str,
         "region": str, "country": str, "feeds": str, "sitemaps": str, "listings": str,
         "article_pattern": str, "max_listing_pages": int, "enabled": int, "updated_at": str,
     }, pk="id")
-    db["articles"].create({
+    db.table("articles").create({
         "id": int, "url": str, "source_id": str, "title": str, "text": str,
         "author": str, "language": str, "published_at": str, "published_from": str,
         "modified_at": str, "first_seen_at": str, "last_seen_at": str,
@@ -29,42 +29,39 @@ def m001_initial(db: Database) -> None:
         # a later mark means the publisher changed it and it is fetched again.
         "change_mark": str,
     }, pk="id", not_null={"url", "source_id", "first_seen_at", "last_seen_at"})
-    db["articles"].create_index(["url"], unique=True)
-    db["articles"].create_index(["source_id", "content_hash"])
-    db["articles"].create_index(["published_at"])
-    db["articles"].create_index(["first_seen_at"])
-    db["articles"].create_index(["cluster_id"])
-    db["article_urls"].create({
+    db.table("articles").create_index(["url"], unique=True)
+    db.table("articles").create_index(["source_id", "content_hash"])
+    db.table("articles").create_index(["published_at"])
+    db.table("articles").create_index(["first_seen_at"])
+    db.table("articles").create_index(["cluster_id"])
+    db.table("article_urls").create({
         "url": str, "article_id": int, "source_id": str, "first_seen_at": str,
     }, pk="url", foreign_keys=[("article_id", "articles", "id")])
-    db["article_urls"].create_index(["article_id"])
-    db["crawl_runs"].create({
+    db.table("article_urls").create_index(["article_id"])
+    db.table("crawl_runs").create({
         "id": int, "run_id": str, "source_id": str, "started_at": str, "finished_at": str,
         "fetched": int, "new": int, "updated": int, "unchanged": int, "failed": int,
         "not_articles": int, "known_skipped": int, "finish_reason": str,
     }, pk="id")
-    db["crawl_runs"].create_index(["run_id"])
-    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
+    db.table("crawl_runs").create_index(["run_id"])
+    db.table("articles").enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
 
 
 @migrations()
 def m002_stories(db: Database) -> None:
     """Reprint detection: the persistent LSH index, source boilerplate, the stories view."""
-    db["story_signatures"].create({"article_id": int, "minhash": bytes}, pk="article_id")
+    db.table("story_signatures").create({"article_id": int, "minhash": bytes}, pk="article_id")
     db.execute("CREATE TABLE story_bands (bucket INTEGER NOT NULL, article_id INTEGER NOT NULL,"
                " PRIMARY KEY (bucket, article_id)) WITHOUT ROWID")
     db.execute("CREATE INDEX story_bands_article ON story_bands (article_id)")
     db.execute("CREATE TABLE source_paragraphs (source_id TEXT NOT NULL, key INTEGER NOT NULL,"
                " articles INTEGER NOT NULL, PRIMARY KEY (source_id, key)) WITHOUT ROWID")
-    db["crawl_runs"].add_column("new_stories", int)
-    db["crawl_runs"].add_column("reprints", int)
+    db.table("crawl_runs").add_column("new_stories", int)
+    db.table("crawl_runs").add_column("reprints", int)
     db.create_view("stories", STORIES_VIEW)
     # Articles stored before stories existed each start their own story, oldest first,
-    # so that a later reprint finds them.
-    index = StoryIndex(db.conn)
-    for article_id, source_id, text in db.execute(
-            "SELECT id, source_id, text FROM articles ORDER BY id").fetchall():
-        index.place(article_id, source_id, text or "")
+    # so that a later reprint finds them; with the story detection of the time (frozen).
+    frozen_m002.place_stored_articles(db)
 
 
 # One row per story: its first article's title (earliest published, then first seen),
@@ -89,7 +86,7 @@ GROUP BY a.cluster_id
 @migrations()
 def m003_digests(db: Database) -> None:
     """The log of digests: what was sent when, to whom, with which articles."""
-    db["digests"].create({
+    db.table("digests").create({
         "id": int, "digest_date": str, "window_start": str, "window_end": str,
         # "sending" from just before the SMTP conversation until the server took the
         # message ("sent"); a "sending" row left behind means the process died in between.
@@ -97,20 +94,20 @@ def m003_digests(db: Database) -> None:
         "recipients": str, "refused": str, "message_id": str, "subject": str,
         "stories": int, "articles": int, "article_ids": str,
     }, pk="id", not_null={"digest_date", "status", "started_at"})
-    db["digests"].create_index(["digest_date"])
+    db.table("digests").create_index(["digest_date"])
 
 
 @migrations()
 def m004_health(db: Database) -> None:
     """Source health for `newsagg status` and Datasette, and the scheduler's job log."""
-    db["crawl_runs"].add_column("undated", int)
-    db["crawl_runs"].create_index(["source_id", "started_at"])
-    db["articles"].create_index(["source_id", "first_seen_at"])    # articles in 24 h / 7 d
-    db["job_runs"].create({
+    db.table("crawl_runs").add_column("undated", int)
+    db.table("crawl_runs").create_index(["source_id", "started_at"])
+    db.table("articles").create_index(["source_id", "first_seen_at"])    # articles in 24 h / 7 d
+    db.table("job_runs").create({
         "id": int, "job": str, "source_id": str, "digest_date": str, "started_at": str,
         "finished_at": str, "outcome": str, "exit_code": int, "detail": str,
     }, pk="id", not_null={"job", "started_at"})
-    db["job_runs"].create_index(["job", "source_id", "started_at"])
+    db.table("job_runs").create_index(["job", "source_id", "started_at"])
     db.create_view("source_health", SOURCE_HEALTH_VIEW)
 
 
@@ -213,11 +210,11 @@ FROM articles a LEFT JOIN sources s ON s.id = a.source_id
 def m006_not_articles(db: Database) -> None:
     """Pages an article link led to that held no article (a stub, a listing, an empty
     page): remembered so that the next crawl does not fetch them again at once."""
-    db["not_articles"].create({
+    db.table("not_articles").create({
         "url": str, "source_id": str, "reason": str, "first_seen_at": str,
         "last_seen_at": str, "change_mark": str,
     }, pk="url")
-    db["not_articles"].create_index(["source_id"])
+    db.table("not_articles").create_index(["source_id"])
 
 
 @migrations()
@@ -228,15 +225,15 @@ def m007_faults(db: Database) -> None:
                    "redirect_loops", "robots_unavailable", "unreadable", "undecodable",
                    "worker_crashes", "extract_errors", "store_errors", "robots_denied",
                    "sitemaps_capped", "sitemaps_truncated", "feeds_ill_formed", "texts_cut"):
-        db["crawl_runs"].add_column(column, int)
+        db.table("crawl_runs").add_column(column, int)
     # The length of the page's text before it was cut to the maximum; NULL: not cut.
-    db["articles"].add_column("full_text_chars", int)
+    db.table("articles").add_column("full_text_chars", int)
     # 1: the page was fetched at this URL; 0: only claimed by a page's rel=canonical.
     # Rows from before are taken as fetched (that was their use: not fetching again).
-    db["article_urls"].add_column("fetched", int, not_null_default=1)
+    db.table("article_urls").add_column("fetched", int, not_null_default=1)
     # Canonical URLs claimed by different articles (a homepage, a section): never again
     # an article's URL.
-    db["contested_urls"].create({"url": str, "source_id": str, "first_seen_at": str},
+    db.table("contested_urls").create({"url": str, "source_id": str, "first_seen_at": str},
                                 pk="url")
     db.execute("DROP VIEW source_health")
     db.create_view("source_health", SOURCE_HEALTH_VIEW_M007)

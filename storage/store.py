@@ -20,7 +20,7 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -31,6 +31,7 @@ from sqlite_utils import Database
 from aggregator.clock import utc_now, utc_stamp
 from aggregator.errors import StoreError
 from aggregator.reprints import normalize_text, same_story
+from storage.rows import named, one
 from storage.schema import migrations
 from storage.stories import StoryIndex
 
@@ -81,7 +82,7 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
     """Turn SQLite's and the OS's errors into a StoreError that names the database."""
 
     @functools.wraps(method)
-    def wrapper(self: "Store", *args: Any, **kwargs: Any) -> T:
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> T:
         try:
             return method(self, *args, **kwargs)
         except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
@@ -159,14 +160,14 @@ class Store:
     def close(self) -> None:
         self.db.conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- transactions -------------------------------------------------------------
-    def _write(self) -> "_Transaction":
+    def _write(self) -> _Transaction:
         return _Transaction(self.db.conn)
 
     # -- sources ------------------------------------------------------------------
@@ -179,7 +180,7 @@ class Store:
                 row = dict(row, updated_at=now)
                 for key in ("feeds", "sitemaps", "listings"):
                     row[key] = json.dumps(row[key], ensure_ascii=False)
-                self.db["sources"].upsert(row, pk="id")
+                self.db.table("sources").upsert(row, pk="id")
 
     # -- crawl-time lookups -------------------------------------------------------
     @_guarded
@@ -191,11 +192,12 @@ class Store:
         of_sources = f"IN ({','.join('?' * len(ids))})" if source_ids is not None else None
         recheck = (utc_now() - timedelta(days=NOT_ARTICLE_RECHECK_DAYS)
                    ).isoformat(timespec="seconds")
-        known = dict(self.db.execute(
-            "SELECT url, change_mark FROM not_articles WHERE last_seen_at >= ?"
-            + (f" AND source_id {of_sources}" if of_sources else ""), [recheck, *ids]))
-        known.update(self.db.execute(
-            "SELECT u.url, a.change_mark FROM article_urls u JOIN articles a"
+        conn = self.db.conn
+        known = {row["url"]: row["change_mark"] for row in named(
+            conn, "SELECT url, change_mark FROM not_articles WHERE last_seen_at >= ?"
+            + (f" AND source_id {of_sources}" if of_sources else ""), [recheck, *ids])}
+        known.update((row["url"], row["change_mark"]) for row in named(
+            conn, "SELECT u.url, a.change_mark FROM article_urls u JOIN articles a"
             " ON a.id = u.article_id WHERE u.fetched = 1"
             + (f" AND u.source_id {of_sources}" if of_sources else ""), ids))
         return known
@@ -282,9 +284,10 @@ class Store:
         owner = self._owner(urls)
         if owner is None:
             return None, claim
-        their_hash, their_text = self.db.conn.execute(
-            "SELECT content_hash, text FROM articles WHERE id = ?", (owner,)).fetchone()
-        if their_hash == chash or same_story(rec.text, their_text or ""):
+        theirs = one(self.db.conn, "SELECT content_hash, text FROM articles WHERE id = ?",
+                     (owner,))
+        assert theirs is not None                  # article_urls.article_id is a foreign key
+        if theirs["content_hash"] == chash or same_story(rec.text, theirs["text"] or ""):
             return owner, claim
         self._contest(owner, urls, rec.source_id, rec.seen_at)
         return None, None
@@ -313,14 +316,16 @@ class Store:
             (url, rec.source_id, rec.title, rec.text, rec.author, rec.language,
              rec.published_at, rec.published_from, rec.modified_at, rec.seen_at, rec.seen_at,
              chash, rec.change_mark, rec.full_text_chars))
+        assert cur.lastrowid is not None           # an INSERT always sets it
         return cur.lastrowid
 
     def _refresh(self, article_id: int, rec: ArticleRecord, chash: str) -> str:
-        old = self.db.conn.execute(
-            "SELECT content_hash, title, published_at, change_mark FROM articles WHERE id = ?",
-            (article_id,)).fetchone()
-        changed = old[0] != chash or (rec.title and old[1] != rec.title)
-        mark = rec.change_mark or old[3]
+        old = one(self.db.conn,
+                  "SELECT content_hash, title, change_mark FROM articles WHERE id = ?",
+                  (article_id,))
+        assert old is not None                     # the caller found this article
+        changed = old["content_hash"] != chash or (rec.title and old["title"] != rec.title)
+        mark = rec.change_mark or old["change_mark"]
         if not changed:
             self.db.conn.execute(
                 "UPDATE articles SET last_seen_at = ?, change_mark = ?,"
@@ -345,12 +350,9 @@ class Store:
     @_guarded
     def record_run(self, rows: Iterable[dict[str, Any]]) -> None:
         with self._write():
-            self.db["crawl_runs"].insert_all(list(rows))
+            self.db.table("crawl_runs").insert_all(list(rows))
 
     # -- queries ------------------------------------------------------------------
-    def articles(self, where: str | None = None, params: Iterable[Any] = ()) -> Iterator[dict]:
-        return self.db["articles"].rows_where(where, list(params), order_by="id")
-
     def count(self, table: str = "articles") -> int:
         return self.db[table].count
 

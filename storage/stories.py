@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from aggregator import reprints
+from storage.rows import named, one
 
 MAX_CANDIDATES = 20              # verified best first; more would be a template, not a story
 MAX_BUCKET_ROWS = 1000           # a safety cap on what one lookup reads from the buckets
@@ -70,23 +71,23 @@ class StoryIndex:
     def _best_match(self, article_id: int, values: np.ndarray, keys: list[int], text: str,
                     boilerplate: set[int]) -> int | None:
         marks = ",".join("?" * len(keys))
-        rows = self.conn.execute(
+        rows = named(
+            self.conn,
             f"SELECT DISTINCT b.article_id, s.minhash FROM story_bands b "
             f"JOIN story_signatures s ON s.article_id = b.article_id "
             f"WHERE b.bucket IN ({marks}) AND b.article_id != ? LIMIT {MAX_BUCKET_ROWS}",
             (*keys, article_id)
         ).fetchall()
-        ranked = sorted(((reprints.estimated_jaccard(values, reprints.unpack(blob)), other)
-                         for other, blob in rows), reverse=True)[:MAX_CANDIDATES]
+        ranked = sorted(((reprints.estimated_jaccard(values, reprints.unpack(row["minhash"])),
+                          row["article_id"]) for row in rows), reverse=True)[:MAX_CANDIDATES]
         for _, other in ranked:
-            found = self.conn.execute("SELECT text, source_id FROM articles WHERE id = ?",
-                                      (other,)).fetchone()
+            found = one(self.conn, "SELECT text, source_id FROM articles WHERE id = ?",
+                        (other,))
             if found is None:
                 continue
-            other_text, other_source = found
-            theirs = boilerplate | self._boilerplate(other_source, reprints.keys_of(other_text),
-                                                     counted=True)
-            if reprints.same_story(text, other_text, theirs):
+            theirs = boilerplate | self._boilerplate(
+                found["source_id"], reprints.keys_of(found["text"]), counted=True)
+            if reprints.same_story(text, found["text"], theirs):
                 return other
         return None
 

@@ -72,7 +72,7 @@ def quadratic_entity_feed(article_url: str, size: int = 200_000) -> bytes:
 def billion_laughs(root: str = "urlset", levels: int = 10) -> bytes:
     """The classic nested-entity bomb, as a sitemap (or any root element)."""
     entities = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, levels)]
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels)]
     ns = ' xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"' if root == "urlset" else ""
     return (f'<?xml version="1.0"?>\n<!DOCTYPE {root} [\n' + "\n".join(entities) + "\n]>\n"
             f"<{root}{ns}><url><loc>http://127.0.0.1/&lol{levels - 1};</loc></url></{root}>"
@@ -89,4 +89,4 @@ def huge_article(paragraph_count: int = 20_000) -> bytes:
             "<title>Отчёт правительства области за год</title></head><body>"
             "<article><h1>Отчёт правительства области за год</h1>"
             "<time datetime='2026-11-20'>20 ноября 2026</time>"
-            f"{body}</article></body></html>").encode("utf-8")
+            f"{body}</article></body></html>").encode()

@@ -16,6 +16,7 @@ crawler really sent.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -42,7 +43,7 @@ class Hit:
 class FaultSite:
     """One site: a server on (host, a free port) and its routes."""
 
-    def __init__(self, web: "FaultWeb", name: str, host: str) -> None:
+    def __init__(self, web: FaultWeb, name: str, host: str) -> None:
         self.web = web
         self.name = name
         self.routes: dict[str, Behaviour] = {}
@@ -59,12 +60,12 @@ class FaultSite:
     def url(self, path: str = "/") -> str:
         return self.base + path
 
-    def route(self, path: str, behaviour: Behaviour) -> "FaultSite":
+    def route(self, path: str, behaviour: Behaviour) -> FaultSite:
         """Answer ``path`` (with its query, as the crawler sends it) with ``behaviour``."""
         self.routes[path] = behaviour
         return self
 
-    def route_prefix(self, prefix: str, make: Callable[[str], Behaviour]) -> "FaultSite":
+    def route_prefix(self, prefix: str, make: Callable[[str], Behaviour]) -> FaultSite:
         """Answer every path under ``prefix`` with ``make(path)``: endless generated sites."""
         self.prefixes.append((prefix, make))
         return self
@@ -104,7 +105,7 @@ class FaultWeb:
         with self._lock:
             self.hits.append(Hit(site, path, time.monotonic()))
 
-    def __enter__(self) -> "FaultWeb":
+    def __enter__(self) -> FaultWeb:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -136,12 +137,11 @@ def _handler(site: FaultSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "newsagg-faults/1"
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_GET(self) -> None:
             site.web.log(site.name, self.path)
-            try:
+            # The crawler may give up on a request before its answer is written.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 site.behaviour(self.path)(self)
-            except (BrokenPipeError, ConnectionResetError):
-                pass          # the crawler gave up on this request
 
         def log_message(self, format: str, *args: object) -> None:
             pass

@@ -18,7 +18,8 @@ SEGFAULT_MARKER = "<!-- segfault this worker -->"
 KILL_MARKER = "<!-- kill this worker -->"
 
 
-def extract_or_crash(html: str, url: str | None, source: object, **options: object) -> ExtractedArticle:
+def extract_or_crash(html: str, url: str | None, source: object,
+                     **options: object) -> ExtractedArticle:
     if SEGFAULT_MARKER in html:
         ctypes.string_at(0)                  # reads address 0: SIGSEGV in C code
     if KILL_MARKER in html:

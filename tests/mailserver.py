@@ -27,7 +27,7 @@ class Received:
 class Inbox:
     received: list[Received] = field(default_factory=list)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         login = session.auth_data.login.decode() if session.authenticated else None
         self.received.append(Received(
             envelope.mail_from, list(envelope.rcpt_tos),
@@ -80,7 +80,7 @@ class MailServer:
     def received(self) -> list[Received]:
         return self.inbox.received
 
-    def __enter__(self) -> "MailServer":
+    def __enter__(self) -> MailServer:
         self.controller.start()
         return self
 

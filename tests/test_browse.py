@@ -29,7 +29,7 @@ def get(ds, path: str):
 @pytest.fixture
 def store_path(crawled_copy):
     with Store(crawled_copy) as store:        # a digest was sent with two articles
-        log = DigestLog(store.db.conn)
+        log = DigestLog(store)
         claim, _ = log.claim("2026-11-30", window=("2026-11-29T04:00:00+00:00",
                                                    "2026-11-30T04:00:00+00:00"),
                              recipients=["editor@example.org"], message_id="<m@x>",

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from aggregator.dates.parse import date_from_url, find_date, parse_date, to_utc
+from aggregator.dates.parse import find_date, parse_date, to_utc
+from aggregator.dates.url import date_from_url
 
 # 07:00 UTC on 24 November 2026: 09:00 in Kyiv, 10:00 in Moscow, 11:00 in Ulyanovsk.
-FETCHED = datetime(2026, 11, 24, 7, 0, tzinfo=timezone.utc)
+FETCHED = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
 KYIV, MOSCOW, ULYANOVSK, SEOUL = "Europe/Kyiv", "Europe/Moscow", "Europe/Ulyanovsk", "Asia/Seoul"
 
 CASES = [
@@ -188,7 +189,7 @@ def test_a_year_without_a_fetch_time_is_any_plausible_one():
 
 
 def test_a_naive_fetch_time_is_read_as_utc():
-    naive = datetime(2026, 11, 24, 7, 0)
+    naive = datetime(2026, 11, 24, 7, 0)  # noqa: DTZ001 (naive is what is tested)
     assert parse_date("вчера в 10:22", timezone=MOSCOW, fetched_at=naive) == \
         "2026-11-23T10:22:00+03:00"
 
@@ -230,15 +231,15 @@ def test_fast_paths_are_fast():
 
 
 @pytest.mark.parametrize(("value", "tz", "expected"), [
-    ("2026-11-20T14:30:00+04:00", None, datetime(2026, 11, 20, 10, 30, tzinfo=timezone.utc)),
-    ("2026-11-20T14:30:00", MOSCOW, datetime(2026, 11, 20, 11, 30, tzinfo=timezone.utc)),
-    ("2026-11-20T14:30:00", None, datetime(2026, 11, 20, 14, 30, tzinfo=timezone.utc)),
-    ("2026-11-20", KYIV, datetime(2026, 11, 19, 22, 0, tzinfo=timezone.utc)),
-    ("2012-05-25", KYIV, datetime(2012, 5, 24, 21, 0, tzinfo=timezone.utc)),
-    ("2026-11-20T11:30:00Z", KYIV, datetime(2026, 11, 20, 11, 30, tzinfo=timezone.utc)),
+    ("2026-11-20T14:30:00+04:00", None, datetime(2026, 11, 20, 10, 30, tzinfo=UTC)),
+    ("2026-11-20T14:30:00", MOSCOW, datetime(2026, 11, 20, 11, 30, tzinfo=UTC)),
+    ("2026-11-20T14:30:00", None, datetime(2026, 11, 20, 14, 30, tzinfo=UTC)),
+    ("2026-11-20", KYIV, datetime(2026, 11, 19, 22, 0, tzinfo=UTC)),
+    ("2012-05-25", KYIV, datetime(2012, 5, 24, 21, 0, tzinfo=UTC)),
+    ("2026-11-20T11:30:00Z", KYIV, datetime(2026, 11, 20, 11, 30, tzinfo=UTC)),
     ("Fri, 20 Nov 2026 14:30:00 +0400", None,
-     datetime(2026, 11, 20, 10, 30, tzinfo=timezone.utc)),
-    ("Fri, 20 Nov 2026 14:30:00", MOSCOW, datetime(2026, 11, 20, 11, 30, tzinfo=timezone.utc)),
+     datetime(2026, 11, 20, 10, 30, tzinfo=UTC)),
+    ("Fri, 20 Nov 2026 14:30:00", MOSCOW, datetime(2026, 11, 20, 11, 30, tzinfo=UTC)),
     ("not a date", None, None),
     ("2026", None, None),
     ("2026-13-45", None, None),

@@ -67,7 +67,7 @@ def test_sitemap_index_with_a_gzipped_child(demo_web):
     assert f"Sitemap: {demo_web.base_url('itmo')}/sitemap.xml" in robots
     index = fetch(demo_web, "itmo", "/sitemap.xml")[2].decode()
     assert "/sitemap-pages.xml.gz" in index and "/sitemap-news.xml" in index
-    status, headers, body = fetch(demo_web, "itmo", "/sitemap-pages.xml.gz")
+    _, headers, body = fetch(demo_web, "itmo", "/sitemap-pages.xml.gz")
     assert headers["Content-Type"] == "application/x-gzip"
     assert b"<urlset" in gzip.decompress(body)
     assert b"news:publication_date" in fetch(demo_web, "itmo", "/sitemap-news.xml")[2]
@@ -121,7 +121,7 @@ def test_feeds_have_their_types_and_parse(demo_web):
              ("chernigiv", "/feed.atom"): "application/atom+xml",
              ("wego", "/feed.json"): "application/feed+json"}
     for (site, path), content_type in kinds.items():
-        status, headers, body = fetch(demo_web, site, path)
+        status, headers, _ = fetch(demo_web, site, path)
         assert status == 200 and headers["Content-Type"] == content_type, path
     feed = json.loads(fetch(demo_web, "wego", "/feed.json")[2])
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
@@ -134,7 +134,7 @@ def test_oracle_titles_are_the_pages_headlines(demo_web, expected):
     try:
         for article in expected["article"]:
             demo_web.revision = article.get("revision", 1)
-            status, headers, body = fetch(demo_web, article["source"], article["path"])
+            status, _, body = fetch(demo_web, article["source"], article["path"])
             encoding = "cp1251" if article["source"] == "chernigiv" else "utf-8"
             doc = lxml.html.fromstring(body.decode(encoding))
             assert status == 200, article["path"]
@@ -158,7 +158,7 @@ def test_listing_links_are_exactly_the_oracles(demo_web, demo_sources, expected)
             for _ in range(source.max_listing_pages):
                 if page_url is None:
                     break
-                status, headers, body = fetch(demo_web, source.id, page_url[len(base):])
+                _, _, body = fetch(demo_web, source.id, page_url[len(base):])
                 doc = lxml.html.fromstring(body)
                 for href in doc.xpath("//a/@href"):
                     url = urljoin(page_url, href).split("#")[0]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 import feedparser
 import pytest
 
+from aggregator.clock import utc_stamp
 from aggregator.config.digest import DigestSettings, TopicRule
 from aggregator.digest.render import render, subject
 from aggregator.digest.select import build_digest, latest_due, window
@@ -18,7 +19,7 @@ SETTINGS = DigestSettings(
     topics=(TopicRule("egov", "E-government", ("электронное правительство", "МФЦ")),
             TopicRule("digital", "Digital", ("цифров*",))))
 START, END = window(DAY, SETTINGS)          # 29 Nov 04:00 UTC .. 30 Nov 04:00 UTC
-INSIDE = (START + timedelta(hours=3)).astimezone(timezone.utc).isoformat(timespec="seconds")
+INSIDE = utc_stamp(START + timedelta(hours=3))
 
 MFC_TEXT = ("В Ульяновске открылся новый МФЦ на сорок окон. Губернатор осмотрел рабочие места "
             "операторов и провёл первую консультацию.\n\nЦентр будет работать без выходных, "
@@ -54,17 +55,17 @@ def save(store: Store, source: str, path: str, title: str, text: str, *,
 
 
 def digest_of(store: Store, settings: DigestSettings = SETTINGS, day: date = DAY):
-    return build_digest(store.db.conn, settings, day)
+    return build_digest(store, settings, day)
 
 
 def test_the_window_is_the_day_before_the_digest_time_by_first_seen(store):
-    utc = lambda moment: moment.astimezone(timezone.utc).isoformat(timespec="seconds")  # noqa: E731
     before = save(store, "ulgov", "/1", "Раньше", MFC_TEXT + " Раньше.",
-                  seen=utc(START - timedelta(seconds=1)))
-    first = save(store, "ulgov", "/2", "Первая секунда", MFC_TEXT + " Первая.", seen=utc(START))
+                  seen=utc_stamp(START - timedelta(seconds=1)))
+    first = save(store, "ulgov", "/2", "Первая секунда", MFC_TEXT + " Первая.",
+                 seen=utc_stamp(START))
     last = save(store, "ulgov", "/3", "Последняя секунда", MFC_TEXT + " Вторая.",
-                seen=utc(END - timedelta(seconds=1)))
-    after = save(store, "ulgov", "/4", "Позже", MFC_TEXT + " Позже.", seen=utc(END))
+                seen=utc_stamp(END - timedelta(seconds=1)))
+    after = save(store, "ulgov", "/4", "Позже", MFC_TEXT + " Позже.", seen=utc_stamp(END))
     found = digest_of(store)
     assert set(found.article_ids) == {first, last}
     assert before not in found.article_ids and after not in found.article_ids
@@ -117,8 +118,7 @@ def test_a_reprinted_story_shows_once_with_its_other_sources(store):
 
 
 def test_a_new_reprint_of_an_older_story_names_the_earlier_source(store):
-    earlier_seen = (START - timedelta(days=1)).astimezone(timezone.utc).isoformat(
-        timespec="seconds")
+    earlier_seen = utc_stamp(START - timedelta(days=1))
     save(store, "ulgov", "/mfc", "Открылся МФЦ", MFC_TEXT, seen=earlier_seen)
     reprint = save(store, "itmo", "/news/mfc", "В регионе открылся МФЦ", MFC_TEXT + " Источник.")
     found = digest_of(store)

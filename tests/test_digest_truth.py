@@ -7,13 +7,13 @@ recorder writes them; one end-to-end test crawls a fault web on 127.0.0.x."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 import feedparser
 import pytest
 
-from aggregator.digest.render import render
 from aggregator.clock import utc_stamp
+from aggregator.digest.render import render
 from storage.store import Store
 from tests.conftest import FAST, run_newsagg
 from tests.faultpages import rss
@@ -180,7 +180,7 @@ def test_a_crawl_of_unreadable_sources_shows_in_the_digest(tmp_path):
 
 def test_runs_are_taken_by_their_start_in_utc(store):
     """The window's bounds compare with crawl_runs.started_at as stored (UTC ISO)."""
-    first = START.astimezone(timezone.utc)
+    first = START.astimezone(UTC)
     run(store, "itmo", "r1", at=utc_stamp(first), fetched=1, failed=1, http_errors=1)
     run(store, "itmo", "r0", at=utc_stamp(first - timedelta(seconds=1)), fetched=1, new=1)
     assert [s.source_id for s in digest_of(store).crawls.unread] == ["itmo"]

@@ -8,7 +8,7 @@ and checks what the servers received and what the SQLite file says.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -189,7 +189,7 @@ def test_a_retry_after_longer_than_the_cap_is_a_failure_at_once(tmp_path):
 
 
 def test_retry_after_in_seconds_or_as_an_http_date():
-    now = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
     assert retry_after_seconds("120", now) == 120
     assert retry_after_seconds(format_datetime(now + timedelta(seconds=90), usegmt=True),
                                now) == 90

@@ -39,7 +39,7 @@ def feed_site(web: FaultWeb, count: int, *, canonical: str | None = None, delay:
                  for k in range(0, words, 100)]
         page = ok(article_html(i, canonical=canonical and site.url(canonical),
                                body_paragraphs=None if not words else
-                               [f"Статья {i}: подробности."] + extra))
+                               [f"Статья {i}: подробности.", *extra]))
         site.route(f"/news/{i}", delayed(delay, page) if delay else page)
     return site
 
@@ -227,7 +227,7 @@ def test_two_crawls_started_at_once_on_a_new_database_both_succeed(tmp_path):
         procs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True) for _ in range(2)]
         outputs = [p.communicate(timeout=120) for p in procs]
-    for proc, (_, err) in zip(procs, outputs):
+    for proc, (_, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err[-3000:]
     assert rows(db, "SELECT count(*) FROM articles")[0][0] == 6
     assert rows(db, "SELECT count(DISTINCT url) FROM articles")[0][0] == 6

@@ -6,6 +6,7 @@ pool; tests/faultworkers.py makes a marked page kill its worker for real.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -109,10 +110,8 @@ def test_a_crawl_killed_by_hand_leaves_no_process_behind(tmp_path):
             proc.wait(timeout=10)
             alive = _still_running(family, within=10)
         finally:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
     assert not alive, f"left behind: {alive}"
 
 

@@ -3,13 +3,14 @@ tests/test_status.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
+from aggregator.clock import utc_now
 from storage.store import ArticleRecord, Store
 
-NOW = datetime.now(timezone.utc)
+NOW = utc_now()
 
 
 def stamp(days_ago: float) -> str:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -102,7 +103,7 @@ def test_crawls_on_their_triggers_then_the_digest_then_a_clean_stop(demo_sources
     for source in {r["source_id"] for r in runs if r["job"] == "crawl"}:
         spans = [(r["started_at"], r["finished_at"]) for r in runs
                  if r["job"] == "crawl" and r["source_id"] == source]
-        for (_, end), (start, _) in zip(spans, spans[1:]):
+        for (_, end), (start, _) in pairwise(spans):
             assert start >= end, f"{source}: two crawls at once"
     assert rows(db, "SELECT status FROM digests") == [{"status": "sent"}]
 

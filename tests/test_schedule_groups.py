@@ -5,7 +5,7 @@ pool, forkserver and resource tracker running when it is killed.
 Killed alone, the crawl's process left the others running for good: each pool worker
 holds the write ends of its own queues, the forkserver's liveness pipe and the resource
 tracker's pipe, so none of them ever reads end-of-file (measured: still alive minutes
-later). Workers that watch the crawl and exit with it (aggregator/workerpool.py) take
+later). Workers that watch the crawl and exit with it (aggregator/crawl/workerpool.py) take
 the group down 0.06-0.09 s after the crawl here; the scheduler does not wait for that:
 when the job returns, nothing of the group runs, so the check below allows no delay
 (a process with a SIGKILL pending counts as gone: it never runs again).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,11 +16,11 @@ SOURCE = ('[[source]]\nid = "ulgov"\nname = "Ulgov"\nhomepage = "https://ulgov.r
 
 
 def test_five_crontab_fields_or_six_with_seconds_first():
-    start = datetime(2026, 11, 29, 10, 0, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 29, 10, 0, 1, tzinfo=UTC)
     assert cron_trigger("15 */3 * * *", "UTC").get_next_fire_time(None, start) == \
-        datetime(2026, 11, 29, 12, 15, tzinfo=timezone.utc)
+        datetime(2026, 11, 29, 12, 15, tzinfo=UTC)
     assert cron_trigger("*/5 * * * * *", "UTC").get_next_fire_time(None, start) == \
-        datetime(2026, 11, 29, 10, 0, 5, tzinfo=timezone.utc)
+        datetime(2026, 11, 29, 10, 0, 5, tzinfo=UTC)
     with pytest.raises(ValueError, match="3 fields"):
         cron_trigger("* * *", "UTC")
 

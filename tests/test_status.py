@@ -4,9 +4,10 @@ sources that cannot be read."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
+from aggregator.clock import utc_now
 from aggregator.config import load_config
 from aggregator.schedule.lock import SchedulerLock
 from aggregator.schedule.scheduler import NewsScheduler
@@ -15,7 +16,7 @@ from storage.store import Store
 from tests.conftest import run_newsagg
 from tests.faultweb import FaultWeb
 
-NOW = datetime.now(timezone.utc)
+NOW = utc_now()
 
 
 def stamp(minutes_ago: float) -> str:
@@ -81,7 +82,7 @@ def test_status_shows_every_source_and_schedules_nothing_without_a_scheduler(
 def test_a_crawl_job_left_running_by_a_dead_scheduler_is_not_shown_running(
         demo_sources, crawled_copy):
     with Store(crawled_copy) as store:
-        JobRuns(store.db.conn).start("crawl", source_id="wego")
+        JobRuns(store).start("crawl", source_id="wego")
     assert table(status(demo_sources, crawled_copy))["wego"][2] == "interrupted"
     with SchedulerLock(crawled_copy):
         assert table(status(demo_sources, crawled_copy))["wego"][2] == "running"
@@ -90,14 +91,16 @@ def test_a_crawl_job_left_running_by_a_dead_scheduler_is_not_shown_running(
 def run_row(source_id: str, minutes_ago: float, **counts: int) -> dict:
     row = {"run_id": f"r{minutes_ago}", "source_id": source_id, "started_at": stamp(minutes_ago),
            "finished_at": stamp(minutes_ago), "finish_reason": "finished"}
-    return {**row, **{k: 0 for k in ("fetched", "new", "updated", "unchanged", "failed",
-                                     "not_articles", "known_skipped")}, **counts}
+    zero = dict.fromkeys(("fetched", "new", "updated", "unchanged", "failed", "not_articles",
+                          "known_skipped"), 0)
+    return {**row, **zero, **counts}
 
 
 def test_unreachable_and_failing_sources_say_what_went_wrong(tmp_path):
     ids = ("down", "broken", "fine")
+    ports = zip(ids, (9, 10, 11), strict=True)
     sources = FaultWeb.write_sources(tmp_path / "sources.toml",
-                                     *(source(i, port) for i, port in zip(ids, (9, 10, 11))))
+                                     *(source(i, port) for i, port in ports))
     db = tmp_path / "news.db"
     with Store(db) as store:
         store.sync_sources(s.as_row() for s in load_config(sources).sources)
@@ -124,6 +127,6 @@ def test_the_scheduler_lists_a_new_source_in_the_store_when_it_starts(demo_sourc
     sources = with_source(demo_sources, tmp_path / "sources.toml", source("newportal"))
     NewsScheduler(sources, crawled_copy).plan()       # what `newsagg schedule` does first
     with Store(crawled_copy) as store:
-        health = {r["source_id"]: r["health"] for r in source_health(store.db.conn)}
+        health = {r["source_id"]: r["health"] for r in source_health(store)}
     assert health["newportal"] == "never crawled"
     assert health["ulgov"] == "ok"

@@ -1,8 +1,10 @@
 """The store on a real SQLite file: one row per article, aliases, revisions, migrations."""
 
+import random
 import sqlite3
 
 import pytest
+from sqlite_utils import Database
 
 from aggregator.errors import StoreError
 from storage.schema import migrations
@@ -93,7 +95,7 @@ def test_known_urls_include_aliases_and_marks(store):
 def test_not_a_database_is_a_clear_error(tmp_path):
     path = tmp_path / "junk.db"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StoreError, match="junk.db: cannot use this database"):
+    with pytest.raises(StoreError, match=r"junk\.db: cannot use this database"):
         Store(path)
 
 
@@ -102,3 +104,87 @@ def test_failed_write_rolls_back(store):
     with pytest.raises(sqlite3.IntegrityError):
         store.save_article(ArticleRecord("ulgov", None, [], "T", "other text " * 30))
     assert store.count() == 1 and not store.db.conn.in_transaction
+
+
+# -- an old database migrates as it did --------------------------------------------------
+WORDS = ("губернатор область район центр услуга портал заявление бюджет школа дорога "
+         "больница министерство цифровой сервис жители проект программа развитие связь "
+         "интернет обращение комиссия совет решение закон").split()
+
+
+def paragraph(rnd, words=22):
+    return " ".join(rnd.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def old_articles():
+    """Articles as an m001 database holds them: reprints across sources (a new lead, a
+    trimmed copy, an added paragraph), one source's notices under one long footer (its
+    boilerplate), unrelated news, and an article without text."""
+    rnd = random.Random(16)
+    release = [paragraph(rnd) for _ in range(4)]
+    footer = [paragraph(rnd, 30), paragraph(rnd, 30)]
+    texts = [("ulgov", release),
+             ("itmo", [paragraph(rnd), *release[1:], paragraph(rnd)]),
+             ("minsvyaz", [paragraph(rnd), paragraph(rnd), *footer]),
+             ("kyiv", release[:3]),
+             ("minsvyaz", [paragraph(rnd), paragraph(rnd), *footer]),
+             ("ulgov", [paragraph(rnd) for _ in range(3)]),
+             ("minsvyaz", [paragraph(rnd), *release[:3], *footer]),
+             ("itmo", None)]
+    return [{"id": n, "url": f"https://{source}.example/news/{n}", "source_id": source,
+             "title": f"Новость {n}", "text": "\n\n".join(ps) if ps else None,
+             "first_seen_at": "2026-11-20T10:00:00+00:00",
+             "last_seen_at": "2026-11-20T10:00:00+00:00"}
+            for n, (source, ps) in enumerate(texts, start=1)]
+
+
+def story_tables(db):
+    return {"clusters": dict(db.execute("SELECT id, cluster_id FROM articles").fetchall()),
+            "bands": set(db.execute("SELECT bucket, article_id FROM story_bands").fetchall()),
+            "signatures": set(db.execute("SELECT * FROM story_signatures").fetchall()),
+            "paragraphs": set(db.execute("SELECT * FROM source_paragraphs").fetchall())}
+
+
+def migrated_from_m001(path):
+    conn = sqlite3.connect(path)
+    migrations.apply(Database(conn), stop_before="m002_stories")
+    Database(conn)["articles"].insert_all(old_articles())
+    conn.close()
+    with Store(path) as store:
+        return story_tables(store.db)
+
+
+def placed_by_todays_code(path):
+    from storage.stories import StoryIndex
+    with Store(path) as store:
+        store.db["articles"].insert_all(old_articles())
+        index = StoryIndex(store.db.conn)
+        for row in old_articles():
+            index.place(row["id"], row["source_id"], row["text"] or "")
+        return story_tables(store.db)
+
+
+def test_a_database_at_m001_gets_the_stories_todays_code_places(tmp_path):
+    migrated = migrated_from_m001(tmp_path / "old.db")
+    assert migrated == placed_by_todays_code(tmp_path / "new.db")
+    clusters = migrated["clusters"]
+    assert clusters[2] == clusters[4] == clusters[7] == 1         # the release and its reprints
+    assert (clusters[3], clusters[5], clusters[6], clusters[8]) == (3, 5, 6, 8)
+    assert any(articles >= 2 for _, _, articles in migrated["paragraphs"])   # the footer
+
+
+def test_m002_runs_the_story_detection_it_shipped_with(tmp_path, monkeypatch):
+    """A shipped migration never calls today's code: with today's story index and reprint
+    functions broken, m002 still places the old articles as it always did."""
+    from aggregator import reprints
+    from storage.stories import StoryIndex
+    expected = placed_by_todays_code(tmp_path / "new.db")
+
+    def broken(*args, **kwargs):
+        raise AssertionError("m002 called today's story detection")
+
+    monkeypatch.setattr(StoryIndex, "place", broken)
+    for name in ("normalize_text", "keys_of", "signature", "band_keys", "without",
+                 "same_story", "pack", "unpack"):
+        monkeypatch.setattr(reprints, name, broken)
+    assert migrated_from_m001(tmp_path / "old.db") == expected

@@ -7,12 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from storage import canned
+
 HIDDEN_TABLES = ("story_signatures", "story_bands", "source_paragraphs", "_newsagg_migrations",
                  "articles_fts", "articles_fts_config", "articles_fts_data",
                  "articles_fts_docsize", "articles_fts_idx")
-ATOM_COLUMNS = ("'urn:newsagg:article:' || a.id AS atom_id, a.title AS atom_title,"
-                " a.first_seen_at AS atom_updated, a.url AS atom_link,"
-                " substr(a.text, 1, 600) AS atom_content, s.name AS atom_author_name")
 
 
 def database_name(db_path: str | Path) -> str:
@@ -65,43 +64,22 @@ def metadata(db_name: str) -> dict[str, Any]:
         "latest": {
             "title": "Latest articles",
             "description": "The 100 articles seen last; also an Atom feed (.atom).",
-            "sql": f"SELECT a.id, a.title, s.name AS source, s.region, a.published_at,"
-                   f" a.first_seen_at, a.url, {ATOM_COLUMNS} FROM articles a"
-                   " LEFT JOIN sources s ON s.id = a.source_id"
-                   " ORDER BY a.first_seen_at DESC, a.id DESC LIMIT 100",
+            "sql": canned.LATEST,
         },
         "todays_digest": {
             "title": "The latest digest",
             "description": "The stories of the digest sent last, as it listed them.",
-            "sql": "WITH last AS (SELECT digest_date, article_ids FROM digests"
-                   " WHERE status = 'sent' ORDER BY digest_date DESC, id DESC LIMIT 1)"
-                   " SELECT last.digest_date, a.cluster_id AS story, a.title,"
-                   " s.name AS source, s.region, a.published_at, a.url"
-                   " FROM last, json_each(last.article_ids) j"
-                   " JOIN articles a ON a.id = j.value"
-                   " LEFT JOIN sources s ON s.id = a.source_id"
-                   " ORDER BY a.cluster_id, a.published_at",
+            "sql": canned.TODAYS_DIGEST,
         },
         "since_last_digest": {
             "title": "New since the latest digest",
             "description": "Articles first seen after the window of the digest sent last: "
                            "what the next one will hold.",
-            "sql": "SELECT a.id, a.title, s.name AS source, s.region, a.published_at,"
-                   " a.first_seen_at, a.cluster_id AS story, a.url FROM articles a"
-                   " LEFT JOIN sources s ON s.id = a.source_id WHERE a.first_seen_at >="
-                   " COALESCE((SELECT window_end FROM digests WHERE status = 'sent'"
-                   " ORDER BY digest_date DESC, id DESC LIMIT 1), '')"
-                   " ORDER BY a.first_seen_at DESC",
+            "sql": canned.SINCE_LAST_DIGEST,
         },
-        "shared_stories": {
-            "title": "Stories carried by two or more sources",
-            "sql": "SELECT id AS story, title, first_published, first_seen, articles, sources,"
-                   " source_ids FROM stories WHERE sources >= 2 ORDER BY first_seen DESC",
-        },
-        "health": {
-            "title": "Per-source health",
-            "sql": "SELECT * FROM source_health ORDER BY health != 'ok' DESC, source_id",
-        },
+        "shared_stories": {"title": "Stories carried by two or more sources",
+                           "sql": canned.SHARED_STORIES},
+        "health": {"title": "Per-source health", "sql": canned.HEALTH},
     }
     return {
         "title": "newsagg",

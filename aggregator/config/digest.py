@@ -201,7 +201,8 @@ def _parse_topics(entries: Any, checker: FieldChecker) -> tuple[TopicRule, ...]:
             for word in words:
                 if not re.search(r"\w", word):
                     checker.bad(label, key, f"{word!r} has no word in it")
-        if len(checker.problems) == before:
+        if len(checker.problems) == before and isinstance(topic_id, str) \
+                and isinstance(name, str):             # as checked above
             seen.add(topic_id)
             topics.append(TopicRule(topic_id, name.strip(), tuple(keywords), tuple(exclude)))
     return tuple(topics)

@@ -12,7 +12,7 @@ import io
 import json
 import re
 import xml.sax
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -289,7 +289,7 @@ class ListingPage:
     next_urls: list[str]
 
 
-def parse_listing(html: str, url: str, is_article) -> ListingPage:
+def parse_listing(html: str, url: str, is_article: Callable[[str], bool]) -> ListingPage:
     """Article links (by the source's pattern) and the next page(s) of a listing."""
     tree = lxml.html.fromstring(html or "<html></html>")
     base = tree.xpath("string(//base/@href)") or url
@@ -308,9 +308,8 @@ def parse_listing(html: str, url: str, is_article) -> ListingPage:
             articles[absolute] = None
             continue
         label = squash(a.text_content()) or a.get("title") or a.get("aria-label") or ""
-        if NEXT_WORDS.match(label) or label in ("»", "›", "→"):
-            next_urls[absolute] = None
-        elif _page_number(absolute) == current_page + 1 and _same_path(absolute, url):
+        if NEXT_WORDS.match(label) or label in ("»", "›", "→") or (
+                _page_number(absolute) == current_page + 1 and _same_path(absolute, url)):
             next_urls[absolute] = None
     return ListingPage(list(articles), list(next_urls))
 

@@ -21,7 +21,7 @@ subclasses that keep their behaviour and add newsagg's rules:
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
@@ -144,7 +144,7 @@ def retry_after_seconds(value: str, now: datetime) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:                      # HTTP-dates are GMT
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - now).total_seconds())
 
 
@@ -189,7 +189,7 @@ class _Unavailable(RobotParser):
         self.refusal = refusal
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, robotstxt_body: bytes) -> "_Unavailable":
+    def from_crawler(cls, crawler: Crawler, robotstxt_body: bytes) -> _Unavailable:
         return cls("robots.txt unavailable")
 
     def allowed(self, url: str | bytes, user_agent: str | bytes) -> bool:

@@ -45,7 +45,7 @@ class ExtractAndStorePipeline:
         self.stopping: Any = None          # the Deferred closing the crawl on a store error
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "ExtractAndStorePipeline":
+    def from_crawler(cls, crawler: Any) -> ExtractAndStorePipeline:
         settings = crawler.settings
         workers = settings.get("NEWSAGG_EXTRACT_WORKERS")
         pipeline = cls(settings.get("NEWSAGG_DB"),

@@ -28,10 +28,10 @@ QUIET_LOCAL_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
                         "DOWNLOAD_DELAY_JITTER": 0}
 
 
-def crawl_settings(overrides: Mapping[str, Any] = ()) -> Settings:
+def crawl_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     settings = Settings()
     settings.setmodule("aggregator.settings", priority="project")
-    settings.update(dict(overrides), priority="cmdline")
+    settings.update(dict(overrides or {}), priority="cmdline")
     return settings
 
 
@@ -48,7 +48,7 @@ class CrawlResult:
 
 def run_crawl(sources_path: str | Path, db_path: str | Path, *,
               source_ids: Sequence[str] = (), refresh: bool = False,
-              settings: Mapping[str, Any] = ()) -> CrawlResult:
+              settings: Mapping[str, Any] | None = None) -> CrawlResult:
     """Crawl the chosen sources once into the database.
 
     Raises StoreError before crawling when the database cannot be written (locked past
@@ -59,7 +59,7 @@ def run_crawl(sources_path: str | Path, db_path: str | Path, *,
     sources = select_sources(all_sources, list(source_ids))
     run_id = uuid.uuid4().hex[:12]
     merged = crawl_settings({
-        **dict(settings), "NEWSAGG_SOURCES": str(sources_path), "NEWSAGG_DB": str(db_path),
+        **dict(settings or {}), "NEWSAGG_SOURCES": str(sources_path), "NEWSAGG_DB": str(db_path),
         "NEWSAGG_RUN_ID": run_id})
     # Fails early, with a StoreError, on a database that cannot be written.
     with Store(db_path, busy_timeout=merged.getfloat("NEWSAGG_BUSY_TIMEOUT")) as store:

@@ -27,9 +27,11 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class WorkerCrashed(Exception):
@@ -39,8 +41,8 @@ class WorkerCrashed(Exception):
 class InlineExecutor(Executor):
     """Runs work on the calling thread: NEWSAGG_EXTRACT_WORKERS = 0, for debugging."""
 
-    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
-        future: Future = Future()
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        future: Future[T] = Future()
         try:
             future.set_result(fn(*args, **kwargs))
         except BaseException as exc:  # handed back to the awaiting pipeline

@@ -202,8 +202,8 @@ class PageChrome:
                 and node.getparent() is not None and node.getparent().tag != "body")
         if node.tag in ("aside", "footer"):
             # Inside <article> an aside is a byline box, unless it is a titled list.
-            return in_article and (node.tag == "footer" or node.find(".//ul") is None
-                                   and next(node.iter("h2", "h3", "h4", "h5"), None) is None)
+            return in_article and (node.tag == "footer" or (node.find(".//ul") is None
+                                   and next(node.iter("h2", "h3", "h4", "h5"), None) is None))
         near = node in self.near_roots or any(a in self.near_roots for a in node.iterancestors())
         return in_article or (near and len(node.text_content()) <= SOFT_NEAR_CHARS
                               and node.find(".//nav") is None)

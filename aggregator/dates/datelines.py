@@ -80,8 +80,8 @@ class DatelineScan:
         """The article's own date: beside its title first, then in the main content."""
         seen: set = set()
         if self.heading is not None:
-            close_parents = self._close_parents()
-            for level, item in self._near_title():
+            close_parents = self._close_parents(self.heading)
+            for _, item in self._near_title(self.heading):
                 if isinstance(item, str):
                     value = self._text_date(item, named=False)
                 else:
@@ -125,7 +125,8 @@ class DatelineScan:
                 return _with_stamp_time(found.value, host if label else after, self.find)
         return None
 
-    def _labelled_texts(self) -> Iterator[tuple[lxml.html.HtmlElement, str, object]]:
+    def _labelled_texts(self) -> Iterator[tuple[lxml.html.HtmlElement, str,
+                                                 lxml.html.HtmlElement | None]]:
         """(element, its text from the label on, what follows) for each text that starts
         with a publication label: an element's own text, or a line after a <br>."""
         for el in self.tree.iter(lxml.etree.Element):
@@ -217,9 +218,10 @@ class DatelineScan:
                         or _DATE_NAMES.search(f"{names} {el.get('itemprop') or ''}"):
                     yield el
 
-    def _near_title(self) -> Iterator[tuple[int, object]]:
+    def _near_title(self, heading: lxml.html.HtmlElement
+                    ) -> Iterator[tuple[int, str | lxml.html.HtmlElement]]:
         """The title's tail text, then its siblings, then its ancestors' siblings."""
-        node = self.heading
+        node = heading
         yield 0, node.tail or ""
         for level in range(NEAR_LEVELS):
             parent = node.getparent()
@@ -233,13 +235,13 @@ class DatelineScan:
                     yield 0, sibling.tail or ""
             node = parent
 
-    def _close_parents(self) -> set:
+    def _close_parents(self, heading: lxml.html.HtmlElement) -> set:
         """The title's ancestors whose other children form the article's own header.
 
         Up to CLOSE_LEVELS levels, and never beyond the article's container
         (<article>, <main>, articleBody) nor at <body>, where the site's header is.
         """
-        line = [a for a in self.heading.iterancestors()][:CLOSE_LEVELS]
+        line = list(heading.iterancestors())[:CLOSE_LEVELS]
         for i, node in enumerate(line):
             if node.tag in ("article", "main") or node.get("itemprop") == "articleBody" \
                     or node.get("role") == "main":

@@ -21,17 +21,20 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 import htmldate
 import htmldate.extractors as htmldate_extractors
 import lxml.html
 
 from aggregator.dates.datelines import DatelineScan
-from aggregator.dates.parse import FoundDate, date_from_url, dateparser_knows, find_date
+from aggregator.dates.parse import FoundDate, dateparser_knows, find_date
+from aggregator.dates.url import date_from_url
+
+if TYPE_CHECKING:
+    from dateparser.date import DateDataParser
 
 _ARTICLE_TYPES = {"Article", "NewsArticle", "BlogPosting", "ReportageNews", "Report",
                   "AnalysisNewsArticle", "OpinionNewsArticle", "BackgroundNewsArticle",
@@ -139,7 +142,8 @@ def _htmldate_parser(languages: tuple[str, ...] | None) -> Iterator[None]:
         yield
         return
     original = htmldate_extractors.get_external_parser
-    htmldate_extractors.get_external_parser = lambda: _external_parser(
+    # htmldate's factory is an lru_cache wrapper; a plain function serves its one caller.
+    htmldate_extractors.get_external_parser = lambda: _external_parser(  # type: ignore[assignment]
         tuple(dict.fromkeys((*languages, "en"))))
     try:
         yield
@@ -148,8 +152,8 @@ def _htmldate_parser(languages: tuple[str, ...] | None) -> Iterator[None]:
 
 
 @lru_cache(maxsize=16)
-def _external_parser(languages: tuple[str, ...]) -> Any:
-    from dateparser import DateDataParser
+def _external_parser(languages: tuple[str, ...]) -> DateDataParser:
+    from dateparser.date import DateDataParser
 
     settings = {"NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"],
                 "PREFER_DATES_FROM": "past", "PREFER_LOCALE_DATE_ORDER": True,
@@ -204,7 +208,7 @@ def _metadata_dates(tree: lxml.html.HtmlElement, parse: Parse,
 
 def _best(candidates: list[tuple[int, str | None]], parse: Parse) -> tuple[str, str] | None:
     """The best-ranked readable date, and the raw text it was read from."""
-    for _, raw in sorted((c for c in candidates if c[1]), key=lambda c: c[0]):
+    for raw in (r for _, r in sorted(candidates, key=lambda c: c[0]) if r):
         value = parse(_field_value(raw))
         if value:
             return value, raw.strip()
@@ -230,7 +234,7 @@ def _field_value(raw: str) -> str:
             return day
         return f"{day}T{hh}:{mm}:{ss or '00'}{_colon_zone(zone)}"
     if _EPOCH.fullmatch(raw):
-        return datetime.fromtimestamp(float(raw), tz=dt_timezone.utc).isoformat()
+        return datetime.fromtimestamp(float(raw), tz=UTC).isoformat()
     return raw
 
 

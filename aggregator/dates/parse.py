@@ -18,12 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
 from email.utils import parsedate_tz
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aggregator.dates.words import (
@@ -105,7 +104,8 @@ def to_utc(value: str | None, tz: str | None = None) -> datetime | None:
     if not value or not isinstance(value, str):
         return None
     text = value.strip()
-    zone: Any = _zone(tz) or dt_timezone.utc
+    zone: Any = _zone(tz) or UTC
+    moment: datetime | None
     try:
         if len(text) <= 10:
             moment = datetime.combine(date.fromisoformat(text), time(0))
@@ -117,17 +117,17 @@ def to_utc(value: str | None, tz: str | None = None) -> datetime | None:
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(dt_timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def latest_date(raws: Iterable[str | None], *, languages: Sequence[str],
                 timezone: str | None) -> tuple[str, datetime] | None:
     """The latest of some feed/sitemap date strings: stored form and UTC moment."""
-    found = []
+    found: list[tuple[datetime, str]] = []
     for raw in raws:
         value = parse_date(raw, languages=languages, timezone=timezone) if raw else None
         moment = to_utc(value, timezone) if value else None
-        if moment is not None:
+        if value is not None and moment is not None:
             found.append((moment, value))
     if not found:
         return None
@@ -135,33 +135,10 @@ def latest_date(raws: Iterable[str | None], *, languages: Sequence[str],
     return value, moment
 
 
-_URL_PATTERNS = (
-    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[/_-](?P<m>[01]?\d)[/_-](?P<d>[0-3]?\d)(?!\d)"),
-    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
-    re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)[._-](?P<m>[01]?\d)[._-](?P<y>(?:19|20)\d\d)(?!\d)"),
-)
-
-
-def date_from_url(url: str | None) -> str | None:
-    """A day written in the URL's path (``/2026/11/20/``, ``2026-11-20-slug``, ``20261120``)."""
-    if not url:
-        return None
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return None
-    for pattern in _URL_PATTERNS:
-        for match in pattern.finditer(path):
-            day = _make_date(match["y"], match["m"], match["d"])
-            if day is not None:
-                return day.isoformat()
-    return None
-
-
 # -- readers: each returns the first date of its kind, or None ------------------------
 def _read_iso(low: str, zone: ZoneInfo | None) -> FoundDate | None:
     for match in ISO.finditer(low):
-        day = _make_date(match["y"], match["m"], match["d"])
+        day = make_date(match["y"], match["m"], match["d"])
         if day is not None:
             return FoundDate(_stored(day, match, zone, iso=True), match.start(), match.end())
     return None
@@ -182,7 +159,7 @@ def _rfc822(low: str) -> datetime | None:
     if not parsed:
         return None
     try:
-        moment = datetime(*parsed[:6])
+        moment = datetime(*parsed[:6])  # noqa: DTZ001 (aware below only if a zone is written)
     except ValueError:
         return None
     if parsed[9] is not None and RFC822_ZONE.search(low):
@@ -193,7 +170,7 @@ def _rfc822(low: str) -> datetime | None:
 def _read_numeric(low: str, zone: ZoneInfo | None,
                   languages: tuple[str, ...]) -> FoundDate | None:
     match = YMD.search(low) or YMD_CJK.search(low)
-    day = _make_date(match["y"], match["m"], match["d"]) if match else None
+    day = make_date(match["y"], match["m"], match["d"]) if match else None
     if match and day is not None:
         return _with_time_nearby(low, day, match.start(), match.end(), zone)
     month_first = languages == ("en",)     # "11/20/2026" on an English-only site
@@ -203,7 +180,7 @@ def _read_numeric(low: str, zone: ZoneInfo | None,
             continue                       # "22-33-44" is a phone number
         if second > 12 or (month_first and sep == "/" and first <= 12):
             first, second = second, first
-        day = _make_date(year, second, first)
+        day = make_date(year, second, first)
         if day is not None:
             return _with_time_nearby(low, day, match.start(), match.end(), zone)
     return None
@@ -224,7 +201,7 @@ def _read_month_words(low: str, zone: ZoneInfo | None,
                     continue
                 day = _infer_year(int(match["d"]), month, zone, fetched_at)
             else:
-                day = _make_date(match["y"], month, match["d"])
+                day = make_date(match["y"], month, match["d"])
             if day is not None:
                 best = _with_time_nearby(low, day, match.start(), match.end(), zone)
                 break
@@ -249,8 +226,7 @@ def _read_relative(low: str, zone: ZoneInfo | None,
             day = now.date() - timedelta(days=7 * amount)
         else:
             seconds = 1 if unit.startswith(("sec", "сек")) else AGO_SECONDS.get(unit[0], 60)
-            moment = (now - timedelta(seconds=seconds * amount)).replace(second=0,
-                                                                         microsecond=0)
+            moment = (now - timedelta(seconds=seconds * amount)).replace(second=0, microsecond=0)
             return FoundDate(_format_local(moment, zone), match.start(), match.end())
         return FoundDate(day.isoformat(), match.start(), match.end())
     match = RELATIVE_DAY.search(low)
@@ -316,9 +292,8 @@ def _with_time_nearby(low: str, day: date, start: int, end: int,
     after = TIME_AFTER.match(low, end)
     if after:
         return FoundDate(_stored(day, after, zone), start, after.end())
-    before = None
-    for before in TIME_ANYWHERE.finditer(low, 0, start):
-        pass
+    times = list(TIME_ANYWHERE.finditer(low, 0, start))
+    before = times[-1] if times else None
     if before is not None and not low[before.end():start].strip(" ,|/–—-"):
         return FoundDate(_stored(day, before, zone), before.start(), end)
     return FoundDate(day.isoformat(), start, end)
@@ -346,7 +321,7 @@ def _offset(match: re.Match, iso: bool) -> dt_timezone | None:
     if not text:
         return None
     if text in ("z", "gmt", "utc"):
-        return dt_timezone.utc
+        return UTC
     if text.strip("()") in ("мск", "msk"):
         return dt_timezone(timedelta(hours=3))
     if text[0] in "+-" and not iso and not match["zsp"] and match["s"] is None:
@@ -375,11 +350,12 @@ def _format_local(moment: datetime, zone: ZoneInfo | None) -> str:
 
 def _local(fetched_at: datetime, zone: ZoneInfo | None) -> datetime:
     if fetched_at.tzinfo is None:
-        fetched_at = fetched_at.replace(tzinfo=dt_timezone.utc)
+        fetched_at = fetched_at.replace(tzinfo=UTC)
     return fetched_at.astimezone(zone) if zone else fetched_at
 
 
-def _make_date(year: str | int, month: str | int, day: str | int) -> date | None:
+def make_date(year: str | int, month: str | int, day: str | int) -> date | None:
+    """The day, when it exists and falls in MIN_YEAR..MAX_YEAR (two-digit years: 1970-2069)."""
     y = int(year)
     if y < 100:
         y += 2000 if y < 70 else 1900
@@ -397,7 +373,7 @@ def _infer_year(day: int, month: int, zone: ZoneInfo | None,
         return None
     today = _local(fetched_at, zone).date()
     for year in (today.year + 1, today.year, today.year - 1):
-        candidate = _make_date(year, month, day)
+        candidate = make_date(year, month, day)
         if candidate is not None and candidate <= today + timedelta(days=1):
             return candidate
     return None

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import lxml.html
 
+from aggregator.dates.hints import DateHint
 from aggregator.dates.page import PageDates
 from aggregator.dates.parse import DEFAULT_LANGUAGES, parse_date, to_utc
-from aggregator.extract.result import DateHint
 
 
 def publication_dates(dates: PageDates, hints: Sequence[DateHint], languages: Sequence[str],
@@ -54,7 +54,7 @@ def choose_date(candidates: Sequence[tuple[str, str]]) -> tuple[str | None, str 
             if abs((_day(other) - _day(value)).days) == 1 and not other.endswith("+00:00"):
                 return other, other_origin
     if "T" not in value:
-        for other, other_origin in candidates[1:]:
+        for other, _ in candidates[1:]:
             if "T" in other and other[:10] == value:
                 return other, origin
     return value, origin

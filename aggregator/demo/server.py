@@ -21,7 +21,7 @@ from aggregator.demo.render import SITES_DIR, Reply, load_sites, render_site
 
 SOURCES_TEMPLATE = Path(__file__).resolve().parent / "sources.toml"
 REVISIONS = (1, 2)
-NOT_FOUND = Reply(404, "<html><body><h1>404 Not Found</h1></body></html>".encode(),
+NOT_FOUND = Reply(404, b"<html><body><h1>404 Not Found</h1></body></html>",
                   "text/html; charset=utf-8")
 
 
@@ -40,7 +40,7 @@ class DemoWeb:
         self._routes: dict[int, dict[str, dict[str, Reply]]] = {}
 
     # -- lifecycle ------------------------------------------------------------------
-    def start(self) -> "DemoWeb":
+    def start(self) -> DemoWeb:
         for site_id in self.site_ids:
             server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self, site_id))
             server.daemon_threads = True
@@ -62,7 +62,7 @@ class DemoWeb:
         self._servers.clear()
         self._threads.clear()
 
-    def __enter__(self) -> "DemoWeb":
+    def __enter__(self) -> DemoWeb:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -110,7 +110,7 @@ def _handler_for(web: DemoWeb, site_id: str) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "newsagg-demo/1"
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_GET(self) -> None:                      # http.server's naming
             reply = web.reply(site_id, self.path)
             try:
                 self.send_response(reply.status)

@@ -13,11 +13,12 @@ scheduler's time limit records no run, for one).
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
+from typing import Any
 
 from aggregator.counters import describe_problems
 from aggregator.digest.text import one_line
+from storage.store import Store
 from storage.windows import crawl_totals, source_runs
 
 
@@ -67,11 +68,11 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def window_crawls(conn: sqlite3.Connection, start: str, end: str) -> WindowCrawls:
+def window_crawls(store: Store, start: str, end: str) -> WindowCrawls:
     """The crawls started in [start, end) (UTC ISO strings, as stored)."""
-    totals = crawl_totals(conn, start, end)
+    totals = crawl_totals(store, start, end)
     found = WindowCrawls(crawls=totals["crawls"], sources=totals["sources"])
-    for row in source_runs(conn, start, end):
+    for row in source_runs(store, start, end):
         name = one_line(row["name"]) or row["source_id"]
         if row["runs"] and row["lost_runs"] == row["runs"]:
             found.unread.append(UnreadSource(row["source_id"], name, _reason(dict(row))))
@@ -80,7 +81,7 @@ def window_crawls(conn: sqlite3.Connection, start: str, end: str) -> WindowCrawl
     return found
 
 
-def _reason(counts: dict) -> str:
+def _reason(counts: dict[str, Any]) -> str:
     how = "no answer" if not counts["fetched"] else "every request failed"
     failed = counts["failed"]
     return f"{how}: {describe_problems(counts) or _count(failed, 'page lost', 'pages lost')}"

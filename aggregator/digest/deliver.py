@@ -64,7 +64,7 @@ def deliver(store: Store, settings: DigestSettings, digest: Digest, *, force: bo
     message = compose(subject=mail_subject, text=render(digest, settings, "text"),
                       html=render(digest, settings, "html"), settings=settings,
                       digest_date=day)
-    log = DigestLog(store.db.conn)
+    log = DigestLog(store)
     with SendLock(store.path, digest.date) as held:
         if not held:
             return _in_progress(log, day)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import smtplib
-import socket
 import ssl
 from collections.abc import Mapping
 from email.message import EmailMessage
@@ -74,7 +73,7 @@ def send(message: EmailMessage, settings: DigestSettings,
     except ssl.SSLError as exc:
         raise MailError(f"cannot send the digest via {where}: TLS failed ({exc.reason or exc})"
                         f"; check [smtp] security (now {smtp.security!r}) and port") from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise MailError(f"cannot send the digest via {where}: no answer within "
                         f"{smtp.timeout:g} s") from None
     except OSError as exc:

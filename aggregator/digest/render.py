@@ -8,13 +8,20 @@ writing a file of the same name there.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+)
 from markupsafe import Markup
 
 from aggregator.clock import utc_now
@@ -40,7 +47,7 @@ def markdown_escape(value: Any) -> Any:
 def environment(kind: str, templates: Path | None = None) -> Environment:
     """The Jinja2 environment for a format: autoescape for HTML and Atom, Markdown
     escaping for Markdown, plain for text (whose values are one-line already)."""
-    loaders = [FileSystemLoader(str(templates))] if templates else []
+    loaders: list[BaseLoader] = [FileSystemLoader(str(templates))] if templates else []
     loaders.append(PackageLoader("aggregator.digest", "templates"))
     options: dict[str, Any] = {"loader": ChoiceLoader(loaders), "undefined": StrictUndefined,
                                "trim_blocks": True, "lstrip_blocks": True,
@@ -109,5 +116,5 @@ def rfc3339(value: str | datetime | None, fallback: str = "") -> str:
     except ValueError:
         return fallback
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.isoformat(timespec="seconds")

@@ -10,7 +10,6 @@ cross-reference under any further topic it matches.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -21,6 +20,8 @@ from aggregator.dates.parse import to_utc
 from aggregator.digest.crawls import WindowCrawls, window_crawls
 from aggregator.digest.text import display_date, lead, one_line, safe_url
 from aggregator.digest.topics import TopicMatcher
+from storage.selection import DigestArticle, of_stories, seen_between
+from storage.store import Store
 
 OTHER_ID = "other"
 
@@ -116,45 +117,37 @@ def latest_due(now: datetime, settings: DigestSettings) -> date:
     return local.date() if local.time() >= settings.time else local.date() - timedelta(days=1)
 
 
-ARTICLE_COLUMNS = ("a.id, a.cluster_id, a.source_id, a.url, a.title, a.text, a.published_at,"
-                   " a.first_seen_at, COALESCE(s.name, a.source_id), COALESCE(s.region, ''),"
-                   " s.timezone")
-
-
-def build_digest(conn: sqlite3.Connection, settings: DigestSettings, day: date,
+def build_digest(store: Store, settings: DigestSettings, day: date,
                  matcher: TopicMatcher | None = None) -> Digest:
     """Select and group the articles of one digest date (reads the store, writes nothing)."""
     matcher = matcher or TopicMatcher(settings.topics)
     start, end = window(day, settings)
-    rows = conn.execute(
-        f"SELECT {ARTICLE_COLUMNS} FROM articles a LEFT JOIN sources s ON s.id = a.source_id"
-        " WHERE a.first_seen_at >= ? AND a.first_seen_at < ? ORDER BY a.id",
-        (utc_stamp(start), utc_stamp(end))).fetchall()
+    seen = seen_between(store, utc_stamp(start), utc_stamp(end))
     oldest = start - timedelta(days=settings.max_age_days)
-    fresh, older = [], 0
-    for row in rows:
-        moment = to_utc(row[6], row[10])
+    fresh: list[DigestArticle] = []
+    older = 0
+    for article in seen:
+        moment = to_utc(article.published_at, article.timezone)
         if settings.max_age_days and moment is not None and moment < oldest:
             older += 1
         else:
-            fresh.append(row)
+            fresh.append(article)
 
-    by_story: dict[int, list[tuple]] = defaultdict(list)
-    for row in fresh:
-        by_story[row[1] or row[0]].append(row)
-    earlier = _other_articles(conn, list(by_story), {row[0] for row in fresh}, utc_stamp(end))
+    by_story: dict[int, list[DigestArticle]] = defaultdict(list)
+    for article in fresh:
+        by_story[article.story_id or article.id].append(article)
+    earlier = _other_articles(store, list(by_story), {a.id for a in fresh}, utc_stamp(end))
 
     items: list[Item] = []
-    for story_id, story_rows in by_story.items():
-        story_rows.sort(key=_chronological)
-        first = story_rows[0]
-        item = _item(story_id, first, settings.lead_chars)
+    for story_id, story_articles in by_story.items():
+        story_articles.sort(key=_chronological)
+        item = _item(story_id, story_articles[0], settings.lead_chars)
         topics: set[str] = set()
-        for row in story_rows:
-            topics.update(matcher.match(row[4], row[5]))
+        for article in story_articles:
+            topics.update(matcher.match(article.title, article.text))
         item.topics = [t.id for t in settings.topics if t.id in topics]
-        mentions = sorted(story_rows[1:] + earlier.get(story_id, []), key=_chronological)
-        item.also = [_mention(row) for row in mentions]
+        mentions = sorted(story_articles[1:] + earlier.get(story_id, []), key=_chronological)
+        item.also = [_mention(article) for article in mentions]
         items.append(item)
     items.sort(key=lambda i: (-i.sources, -i.sort_time, i.story_id))
 
@@ -175,50 +168,49 @@ def build_digest(conn: sqlite3.Connection, settings: DigestSettings, day: date,
                     section.items.append(item)
                 else:
                     section.see_also.append(item)
-        listed_ids.extend(r[0] for r in by_story[item.story_id])
-    sections = [s for s in sections + [other] if s.items or s.see_also]
+        listed_ids.extend(a.id for a in by_story[item.story_id])
+    sections = [s for s in [*sections, other] if s.items or s.see_also]
     listed = set(listed_ids)
     return Digest(
         date=day, window_start=start, window_end=end, timezone=settings.timezone,
         sections=sections, article_ids=sorted(listed),
-        sources=len({r[2] for r in fresh if r[0] in listed}),
-        crawls=window_crawls(conn, utc_stamp(start), utc_stamp(end)),
+        sources=len({a.source_id for a in fresh if a.id in listed}),
+        crawls=window_crawls(store, utc_stamp(start), utc_stamp(end)),
         older=older, unmatched_omitted=unmatched_omitted)
 
 
-def _chronological(row: tuple) -> tuple:
-    moment = to_utc(row[6], row[10])
-    return (moment is None, moment.timestamp() if moment else 0.0, row[7], row[0])
+def _chronological(article: DigestArticle) -> tuple[bool, float, str, int]:
+    moment = to_utc(article.published_at, article.timezone)
+    return (moment is None, moment.timestamp() if moment else 0.0, article.first_seen_at,
+            article.id)
 
 
-def _other_articles(conn: sqlite3.Connection, story_ids: list[int], in_window: set[int],
-                    before: str) -> dict[int, list[tuple]]:
+def _other_articles(store: Store, story_ids: list[int], in_window: set[int],
+                    before: str) -> dict[int, list[DigestArticle]]:
     """Articles of the listed stories seen before the window ends, other than those listed."""
-    found: dict[int, list[tuple]] = defaultdict(list)
-    for chunk in range(0, len(story_ids), 500):
-        ids = story_ids[chunk:chunk + 500]
-        marks = ",".join("?" * len(ids))
-        for row in conn.execute(
-                f"SELECT {ARTICLE_COLUMNS} FROM articles a LEFT JOIN sources s"
-                f" ON s.id = a.source_id WHERE a.cluster_id IN ({marks})"
-                " AND a.first_seen_at < ?", [*ids, before]):
-            if row[0] not in in_window:
-                found[row[1]].append(row)
+    found: dict[int, list[DigestArticle]] = defaultdict(list)
+    for article in of_stories(store, story_ids, before):
+        if article.id not in in_window and article.story_id is not None:
+            found[article.story_id].append(article)
     return found
 
 
-def _item(story_id: int, row: tuple, lead_chars: int) -> Item:
-    moment = to_utc(row[6], row[10])
-    title = one_line(row[4]) or lead(row[5], None, 90) or one_line(row[3])
+def _item(story_id: int, article: DigestArticle, lead_chars: int) -> Item:
+    moment = to_utc(article.published_at, article.timezone)
+    title = (one_line(article.title) or lead(article.text, None, 90)
+             or one_line(article.url))
     return Item(
-        story_id=story_id, article_id=row[0], title=title, url=safe_url(row[3]),
-        source_id=row[2], source_name=one_line(row[8]), region=one_line(row[9]),
-        published=display_date(row[6], row[10]), published_at=row[6], first_seen_at=row[7],
-        lead=lead(row[5], row[4], lead_chars),
+        story_id=story_id, article_id=article.id, title=title, url=safe_url(article.url),
+        source_id=article.source_id, source_name=one_line(article.source_name),
+        region=one_line(article.region),
+        published=display_date(article.published_at, article.timezone),
+        published_at=article.published_at, first_seen_at=article.first_seen_at,
+        lead=lead(article.text, article.title, lead_chars),
         sort_time=moment.timestamp() if moment else 0.0)
 
 
-def _mention(row: tuple) -> Mention:
-    return Mention(article_id=row[0], source_id=row[2], source_name=one_line(row[8]),
-                   title=one_line(row[4]), url=safe_url(row[3]),
-                   published=display_date(row[6], row[10]))
+def _mention(article: DigestArticle) -> Mention:
+    return Mention(article_id=article.id, source_id=article.source_id,
+                   source_name=one_line(article.source_name), title=one_line(article.title),
+                   url=safe_url(article.url),
+                   published=display_date(article.published_at, article.timezone))

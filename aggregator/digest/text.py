@@ -5,6 +5,7 @@ Everything here is pure; the templates still escape for their format.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from datetime import date, datetime
@@ -117,10 +118,8 @@ def display_date(published_at: str | None, zone: str | None = None) -> str | Non
     except ValueError:
         return one_line(published_at)
     if zone and moment.tzinfo is not None:
-        try:
+        with contextlib.suppress(KeyError, ValueError):      # an unknown zone: as stored
             moment = moment.astimezone(ZoneInfo(zone))
-        except (KeyError, ValueError):
-            pass
     return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M}"
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Any
 
 from aggregator.config.digest import TopicRule
 
@@ -45,7 +46,7 @@ def _analyzers() -> tuple:
 
 
 @lru_cache(maxsize=1)
-def _english_stemmer():
+def _english_stemmer() -> Any:   # snowballstemmer has no types
     import snowballstemmer
 
     return snowballstemmer.stemmer("english")
@@ -110,7 +111,7 @@ class WordTest:
     forms: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, word: str) -> "WordTest":
+    def of(cls, word: str) -> WordTest:
         if word.endswith("*"):
             return cls("prefix", fold(word[:-1]))
         if is_acronym(word):
@@ -185,7 +186,7 @@ class TopicMatcher:
         """The ids of the topics whose keywords appear in the texts (and no exclusion)."""
         words = Words(*texts)
         found = []
-        for topic, (keywords, exclude) in zip(self.topics, self._rules):
+        for topic, (keywords, exclude) in zip(self.topics, self._rules, strict=True):
             if any(p.found_in(words) for p in keywords) and not any(
                     p.found_in(words) for p in exclude):
                 found.append(topic.id)

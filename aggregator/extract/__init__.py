@@ -5,7 +5,7 @@ Runs in the extraction worker processes; the crawl process only imports
 when :func:`extract_article` is first asked for, not when a submodule is imported.
 
 - ``article``: :func:`extract_article`, the one entry point
-- ``result``: what it returns (:class:`ExtractedArticle`) and the hints it takes
+- ``result``: what it returns (:class:`ExtractedArticle`)
 - ``text``: cleaning the extracted text (copies, referrals, link runs, boilerplate, cuts)
 - ``titles``, ``language``: the title and the language
 - ``worker``: what the crawl process submits to its workers

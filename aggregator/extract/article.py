@@ -16,13 +16,15 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import trafilatura
 from trafilatura.metadata import examine_meta, extract_meta_json
+from trafilatura.settings import Document
 
 from aggregator.config.sources import Source
+from aggregator.dates.hints import DateHint
 from aggregator.dates.page import find_page_dates
 from aggregator.dates.publication import date_languages, publication_dates
 from aggregator.decoding import repaired
 from aggregator.extract.language import detect_language
-from aggregator.extract.result import DateHint, ExtractedArticle
+from aggregator.extract.result import ExtractedArticle
 from aggregator.extract.text import (
     bound_page,
     clean_text,
@@ -47,7 +49,8 @@ MAX_LINK_SHARE = 0.5        # above this share of link text a page is a listing,
 MAX_TEXT_CHARS = 150_000
 # A page with more text than this is cut before extraction (its tail, footer included,
 # dropped): a 10 MB article of 20,000 paragraphs then costs a worker what a long article
-# does, not 200 MB and seconds of CPU (measured on the 9.2 MB page: 266 -> 71 MB peak, 7.8 -> 0.7 s).
+# does, not 200 MB and seconds of CPU (measured on the 9.2 MB page: 266 -> 71 MB peak,
+# 7.8 -> 0.7 s).
 MAX_PAGE_TEXT_CHARS = 3 * MAX_TEXT_CHARS
 
 
@@ -82,7 +85,8 @@ def extract_article(html: str, url: str | None = None, source: Source | None = N
     link_texts = {squash(a.text_content()) for a in tree.iter("a")}
     doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False,
                                       include_comments=False, include_tables=True)
-    text = clean_text(doc.text if doc is not None else "", title, languages, tz, fetched_at)
+    body = doc.text if isinstance(doc, Document) else None    # the dict form needs as_dict
+    text = clean_text(body or "", title, languages, tz, fetched_at)
     text = drop_trailing_links(text, link_texts)
     text, full_text_chars = cut_text(text, MAX_TEXT_CHARS)
     if page_chars:              # cut before extraction: what the whole page held
@@ -117,8 +121,7 @@ def _metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
         doc = extract_meta_json(tree, examine_meta(tree))
     except Exception:  # trafilatura's JSON-LD reader fails on odd markup; metadata is optional
         doc = examine_meta(tree)
-    author = doc.author if doc.author and " " in doc.author.strip() else doc.author
-    return {"title": doc.title, "author": author or None}
+    return {"title": doc.title, "author": doc.author or None}
 
 
 def _canonical_url(tree: lxml.html.HtmlElement, url: str | None,

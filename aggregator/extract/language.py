@@ -39,5 +39,5 @@ def detect_language(text: str, allowed: Sequence[str] = ()) -> str | None:
         if cyrillic and "ru" not in allowed:
             scores["uk"] = float(cyrillic)
         scores = {lang: scores.get(lang, 0.0) for lang in allowed}
-    best = max(scores, key=scores.get)
+    best = max(scores, key=lambda lang: scores[lang])
     return best if scores[best] > 0 or len(scores) == 1 else None

@@ -1,19 +1,10 @@
-"""What extraction takes besides the page and gives back: plain data, importable without
-the extraction libraries (the crawl process hands pages to worker processes and gets
-these back; trafilatura and its kin load only in the workers)."""
+"""What extraction gives back: plain data, importable without the extraction libraries
+(the crawl process hands pages to worker processes and gets these back; trafilatura and
+its kin load only in the workers)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class DateHint:
-    """A date the crawl saw outside the page: a feed entry or a sitemap record."""
-
-    origin: str                     # "feed" or "sitemap"
-    published: str | None = None    # raw string, as written there
-    updated: str | None = None
 
 
 @dataclass(frozen=True)

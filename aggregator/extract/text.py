@@ -58,7 +58,7 @@ def clean_text(text: str, title: str | None = None, languages: Sequence[str] = (
     paragraphs = [p for p in paragraphs if p and not _MACHINE_LINE.match(p)
                   and not _REFERRAL.match(p)]
     paragraphs = _without_copied_blocks(paragraphs)
-    squashed_title = squash((title or ""))
+    squashed_title = squash(title or "")
     while paragraphs and (paragraphs[0] == squashed_title
                           or _is_dateline(paragraphs[0], languages, tz, fetched_at)):
         paragraphs.pop(0)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from aggregator.extract.result import ExtractedArticle
 
 
-def extract_in_worker(html: str, url: str | None, source: object, **options: object) -> ExtractedArticle:
+def extract_in_worker(html: str, url: str | None, source: object,
+                      **options: object) -> ExtractedArticle:
     """:func:`aggregator.extract.article.extract_article`, imported where it runs: the crawl
     process submits this by name and never loads the extraction libraries itself."""
     from aggregator.extract.article import extract_article

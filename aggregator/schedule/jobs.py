@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -43,27 +44,25 @@ class JobLog:
     def start(self, job: str, source_id: str | None = None,
               digest_date: str | None = None) -> int:
         with Store(self.db_path) as store:
-            return JobRuns(store.db.conn).start(job, source_id, digest_date)
+            return JobRuns(store).start(job, source_id, digest_date)
 
     def finish(self, row_id: int, result: JobResult) -> None:
         with Store(self.db_path) as store:
-            JobRuns(store.db.conn).finish(row_id, result.outcome, result.exit_code,
-                                          result.detail[-DETAIL_CHARS:])
+            JobRuns(store).finish(row_id, result.outcome, result.exit_code,
+                                  result.detail[-DETAIL_CHARS:])
 
     def close_interrupted(self) -> int:
         """Mark the runs a dead scheduler left 'running' as interrupted; return how many."""
         with Store(self.db_path) as store:
-            return JobRuns(store.db.conn).close_interrupted()
+            return JobRuns(store).close_interrupted()
 
 
 def signal_crawl(process: subprocess.Popen, sig: int) -> None:
     """Send ``sig`` to the crawl's whole process group: its worker pool, forkserver and
     resource tracker too. The crawl leads its own session, so the group id is its pid,
     and the kernel keeps that id for the group while any member lives."""
-    try:
+    with contextlib.suppress(ProcessLookupError):   # the whole group has ended already
         os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass                                  # the whole group has ended already
 
 
 def kill_crawl(process: subprocess.Popen) -> None:
@@ -174,7 +173,7 @@ def run_digest(sources_path: str | Path, db_path: str | Path, day: date,
     try:
         settings = load_config(sources_path).digest
         with Store(db_path) as store:
-            found = build_digest(store.db.conn, settings, day)
+            found = build_digest(store, settings, day)
             result = deliver(store, settings, found, environ=environ)
     except DigestUncertainError as exc:           # a person must look: no retry
         return JobResult("uncertain", str(exc), exc.exit_code)

@@ -26,8 +26,8 @@ class SchedulerLock:
         self.path = lock_path(db_path)
         self._file: TextIO | None = None
 
-    def acquire(self) -> "SchedulerLock":
-        handle = open(self.path, "a+", encoding="utf-8")
+    def acquire(self) -> SchedulerLock:
+        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held while locked)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -50,7 +50,7 @@ class SchedulerLock:
             self._file.close()
             self._file = None
 
-    def __enter__(self) -> "SchedulerLock":
+    def __enter__(self) -> SchedulerLock:
         return self.acquire()
 
     def __exit__(self, *exc: object) -> None:

@@ -21,11 +21,9 @@ from pathlib import Path
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 
 from aggregator.clock import utc_now
-from aggregator.config import Config, load_config
-from aggregator.config.schedule import cron_trigger
+from aggregator.config import load_config
 from aggregator.digest.select import latest_due, window
 from aggregator.schedule.jobs import (
     Children,
@@ -36,30 +34,12 @@ from aggregator.schedule.jobs import (
     run_digest,
 )
 from aggregator.schedule.lock import SchedulerLock
+from aggregator.schedule.plan import crawl_triggers, digest_trigger, missed_turn
 from storage.digests import DigestLog
 from storage.health import last_crawl_starts
 from storage.store import Store
 
 log = logging.getLogger("newsagg.schedule")
-
-
-def crawl_triggers(config: Config) -> dict[str, CronTrigger]:
-    """Each enabled source's trigger: its own cron, or the [schedule] default."""
-    schedule = config.schedule
-    return {s.id: cron_trigger(s.schedule or schedule.crawl, schedule.timezone)
-            for s in config.sources if s.enabled}
-
-
-def digest_trigger(config: Config) -> CronTrigger:
-    at = config.digest.time
-    return CronTrigger(hour=at.hour, minute=at.minute, second=at.second,
-                       timezone=config.digest.timezone)
-
-
-def missed_turn(trigger: CronTrigger, since: datetime, now: datetime) -> datetime | None:
-    """The first turn of the trigger after ``since`` that is already past, if any."""
-    fire = trigger.get_next_fire_time(None, since + timedelta(microseconds=1))
-    return fire if fire is not None and fire <= now else None
 
 
 class NewsScheduler:
@@ -91,7 +71,7 @@ class NewsScheduler:
             # The sources file as it is now, so that `source_health` (Datasette) lists
             # each of its sources, one not crawled yet as never crawled.
             store.sync_sources(s.as_row() for s in self.config.sources)
-            last_crawls = last_crawl_starts(store.db.conn)
+            last_crawls = last_crawl_starts(store)
         for source_id, trigger in crawl_triggers(self.config).items():
             job = self.scheduler.add_job(self.crawl, trigger, args=[source_id],
                                          id=f"crawl:{source_id}", executor="crawls",
@@ -122,7 +102,7 @@ class NewsScheduler:
         if (now - due_at).total_seconds() > self.config.schedule.digest_grace:
             return None
         with Store(self.db_path) as store:
-            if DigestLog(store.db.conn).last(day.isoformat()) is not None:
+            if DigestLog(store).last(day.isoformat()) is not None:
                 return None
         return day
 
@@ -200,13 +180,3 @@ class NewsScheduler:
 
     def stop(self) -> None:
         self.stop_requested.set()
-
-
-def next_runs(config: Config, now: datetime | None = None) -> dict[str, datetime | None]:
-    """When each source is next crawled, and the next digest (key 'digest')."""
-    now = now or utc_now()
-    runs = {sid: trigger.get_next_fire_time(None, now)
-            for sid, trigger in crawl_triggers(config).items()}
-    if config.schedule.digest:
-        runs["digest"] = digest_trigger(config).get_next_fire_time(None, now)
-    return runs

@@ -17,7 +17,7 @@ from aggregator.clock import utc_now
 from aggregator.config import Config
 from aggregator.counters import describe_problems
 from aggregator.schedule.lock import holder
-from aggregator.schedule.scheduler import next_runs
+from aggregator.schedule.plan import next_runs
 from storage.health import last_crawl_jobs, last_crawl_runs, newest_digest, source_health
 from storage.store import Store
 
@@ -41,11 +41,10 @@ def read_status(config: Config, db_path: str, now: datetime | None = None) -> St
     running = holder(db_path)
     upcoming = next_runs(config, now) if running else {}
     with Store(db_path) as store:
-        conn = store.db.conn
-        health = {row["source_id"]: row for row in source_health(conn)}
-        last_digest = newest_digest(conn)
-        jobs = last_crawl_jobs(conn)
-        runs = last_crawl_runs(conn)
+        health = {row["source_id"]: row for row in source_health(store)}
+        last_digest = newest_digest(store)
+        jobs = last_crawl_jobs(store)
+        runs = last_crawl_runs(store)
     rows = []
     for source in sorted(config.sources, key=lambda s: s.id):
         row = health.get(source.id) or {
@@ -113,7 +112,8 @@ def format_status(status: Status, now: datetime | None = None) -> str:
                       str(row["articles_24h"]), str(row["articles_7d"]), row["health"]))
     widths = [max(len(r[i]) for r in table) for i in range(len(head))]
     for index, cells in enumerate(table):
-        lines.append("  ".join(cell.ljust(w) for cell, w in zip(cells, widths)).rstrip())
+        padded = (cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
+        lines.append("  ".join(padded).rstrip())
         if index == 0:
             lines.append("-" * len(lines[-1]))
     if found := problems(status):
