@@ -1,8 +1,8 @@
 """Checking the tables of the sources file: every problem names its table and field.
 
-The digest's and the scheduler's tables are read with one :class:`FieldChecker`,
-so a problem reads the same wherever it is found and one `newsagg sources check`
-lists them all.
+Every table ([[source]], [digest], [smtp], [[topic]], [schedule]) is read with one
+:class:`FieldChecker`, so a problem reads the same wherever it is found and one
+`newsagg sources check` lists them all.
 """
 
 from __future__ import annotations
@@ -34,14 +34,27 @@ class FieldChecker:
         for key in sorted(set(entry) - known):
             self.bad(table, key, f"unknown key (known: {', '.join(sorted(known))})")
 
-    def strings(self, table: str, entry: dict[str, Any], key: str) -> list[str]:
+    def strings(self, table: str, entry: dict[str, Any], key: str,
+                what: str = "a list of strings") -> list[str]:
+        """A string or a list of them (one value may be written bare), stripped."""
         value = entry.get(key, [])
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-            self.bad(table, key, "must be a list of strings")
+            self.bad(table, key, f"must be {what}")
             return []
         return [x.strip() for x in value]
+
+    def text(self, table: str, entry: dict[str, Any], key: str) -> str | None:
+        """A required, non-empty string."""
+        if key not in entry:
+            self.bad(table, key, "missing")
+            return None
+        value = entry[key]
+        if not isinstance(value, str) or not value.strip():
+            self.bad(table, key, "must be a non-empty string")
+            return None
+        return value
 
     def integer(self, table: str, entry: dict[str, Any], key: str, minimum: int) -> int | None:
         value = entry[key]

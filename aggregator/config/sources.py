@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from aggregator.config.fields import FieldChecker
 from aggregator.errors import SourcesError
 
 ID_RE = re.compile(r"^[a-z0-9_-]+$")
@@ -141,49 +141,28 @@ def _parse_entry(entry: Any, label: str) -> tuple[Source | None, list[str]]:
     if not isinstance(entry, dict):
         return None, [f"{label}: must be a table"]
     problems: list[str] = []
-
-    def bad(key: str, why: str) -> None:
-        problems.append(f"{label}: field {key!r}: {why}")
-
-    for key in sorted(set(entry) - KNOWN_KEYS):
-        bad(key, f"unknown key (known: {', '.join(sorted(KNOWN_KEYS))})")
+    check = FieldChecker(problems)
+    check.unknown(label, entry, KNOWN_KEYS)
     for key in REQUIRED_KEYS:
-        if key not in entry:
-            bad(key, "missing")
-        elif not isinstance(entry[key], str) or not entry[key].strip():
-            bad(key, "must be a non-empty string")
+        check.text(label, entry, key)
     if isinstance(entry.get("id"), str) and not ID_RE.match(entry["id"]):
-        bad("id", "use only a-z, 0-9, '_' and '-'")
+        check.bad(label, "id", "use only a-z, 0-9, '_' and '-'")
     if isinstance(entry.get("timezone"), str) and entry["timezone"].strip():
-        try:
-            ZoneInfo(entry["timezone"])
-        except (ZoneInfoNotFoundError, ValueError):
-            bad("timezone", f"unknown time zone {entry['timezone']!r} (use an IANA name)")
+        check.timezone(label, entry, "timezone")
     if isinstance(entry.get("homepage"), str) and (why := url_problem(entry["homepage"])):
-        bad("homepage", why)
+        check.bad(label, "homepage", why)
 
-    languages = entry.get("language", [])
-    if isinstance(languages, str):
-        languages = [languages]
-    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
-        bad("language", "must be a language code or a list of them")
-        languages = []
+    languages = check.strings(label, entry, "language", "a language code or a list of them")
     for lang in languages:
         if not LANG_RE.match(lang):
-            bad("language", f"{lang!r} is not an ISO 639-1 code like 'ru'")
+            check.bad(label, "language", f"{lang!r} is not an ISO 639-1 code like 'ru'")
 
     url_lists: dict[str, list[str]] = {}
     for key in ("feeds", "sitemaps", "listings"):
-        value = entry.get(key, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-            bad(key, "must be a list of URLs")
-            value = []
-        for url in value:
+        url_lists[key] = check.strings(label, entry, key, "a list of URLs")
+        for url in url_lists[key]:
             if why := url_problem(url):
-                bad(key, why)
-        url_lists[key] = value
+                check.bad(label, key, why)
     if not any(url_lists.values()):
         problems.append(f"{label}: fields 'feeds', 'sitemaps', 'listings': "
                         "declare at least one feed, sitemap or listing page")
@@ -191,31 +170,33 @@ def _parse_entry(entry: Any, label: str) -> tuple[Source | None, list[str]]:
     pattern = entry.get("article_pattern")
     if pattern is not None:
         if not isinstance(pattern, str) or not pattern:
-            bad("article_pattern", "must be a non-empty string (a regular expression)")
+            check.bad(label, "article_pattern",
+                      "must be a non-empty string (a regular expression)")
         else:
             try:
                 re.compile(pattern)
             except re.error as exc:
-                bad("article_pattern", f"invalid regular expression {pattern!r}: {exc}")
+                check.bad(label, "article_pattern",
+                          f"invalid regular expression {pattern!r}: {exc}")
     elif url_lists.get("listings"):
-        bad("article_pattern", "required when listings are declared "
-                               "(it tells article links from the rest)")
+        check.bad(label, "article_pattern", "required when listings are declared "
+                                            "(it tells article links from the rest)")
 
     max_pages = entry.get("max_listing_pages", DEFAULT_MAX_LISTING_PAGES)
-    if not isinstance(max_pages, int) or isinstance(max_pages, bool) or max_pages < 1:
-        bad("max_listing_pages", "must be a positive integer")
+    if "max_listing_pages" in entry:
+        max_pages = check.integer(label, entry, "max_listing_pages", 1)
     enabled = entry.get("enabled", True)
-    if not isinstance(enabled, bool):
-        bad("enabled", "must be true or false")
+    if "enabled" in entry:
+        enabled = check.flag(label, entry, "enabled")
     for key in ("region", "country"):
         if key in entry and not isinstance(entry[key], str):
-            bad(key, "must be a string")
+            check.bad(label, key, "must be a string")
     if "schedule" in entry:
         from aggregator.config.schedule import cron_problem
 
         problem = cron_problem(entry["schedule"], "UTC")
         if problem:
-            bad("schedule", problem)
+            check.bad(label, "schedule", problem)
 
     if problems:
         return None, problems

@@ -258,7 +258,7 @@ def _title_heading(tree: lxml.html.HtmlElement, title: str | None,
     matching: list[lxml.html.HtmlElement] = []
     # The title as picked, else the page's whole <title>: the picked one may be a part
     # of it ("Blog name: [Review] Book - Subtitle" gives "Subtitle").
-    for wanted in (_squash(title or ""), _squash(tree.findtext(".//title") or "")):
+    for wanted in (_folded(title or ""), _folded(tree.findtext(".//title") or "")):
         if matching or not wanted:
             continue
         for path in ("//h1", "//h2", "//h3", "//*[contains(@class, 'title')]"):
@@ -268,7 +268,7 @@ def _title_heading(tree: lxml.html.HtmlElement, title: str | None,
     chrome._title_holders = {a for h in matching for a in h.iterancestors()}
     fallback = [h for path in ("//article//h1", "//main//h1",
                                "//*[@itemprop='articleBody']//h1", "//h1")
-                for h in tree.xpath(path) if _squash(h.text_content())]
+                for h in tree.xpath(path) if _folded(h.text_content())]
     for candidates in (matching, fallback):
         for hard_only in (False, True):
             for heading in candidates:
@@ -278,7 +278,7 @@ def _title_heading(tree: lxml.html.HtmlElement, title: str | None,
 
 
 def _same_title(heading: lxml.html.HtmlElement, wanted: str) -> bool:
-    text = _squash(heading.text_content())
+    text = _folded(heading.text_content())
     return bool(text) and (text == wanted or (
         min(len(text), len(wanted)) >= 0.6 * max(len(text), len(wanted))
         and (text in wanted or wanted in text)))
@@ -346,5 +346,6 @@ def class_and_id(el: lxml.html.HtmlElement) -> str:
 _TAXONOMY_PREFIXES = ("category-", "tag-")
 
 
-def _squash(text: str) -> str:
+def _folded(text: str) -> str:
+    """Squashed and lowercased: how a heading is compared with the title."""
     return squash(text).lower()

@@ -23,13 +23,13 @@ _SITE_SEPARATOR = re.compile(r"\s+[|—–»«:/-]+\s+|\s*::\s*")
 
 def pick_title(tree: lxml.html.HtmlElement, meta_title: str | None) -> str | None:
     """The article's title; ``meta_title`` is what the metadata readers proposed."""
-    page_title = _squash(tree.findtext(".//title") or "")
-    social = _squash(next(iter(tree.xpath(
+    page_title = squash(tree.findtext(".//title") or "")
+    social = squash(next(iter(tree.xpath(
         "//meta[@property='og:title' or @name='og:title' or @name='twitter:title']/@content")),
         ""))
-    references = [r for r in (social, page_title, _squash(meta_title or "")) if r]
+    references = [r for r in (social, page_title, squash(meta_title or "")) if r]
     headings = [(h, t) for tag in ("h1", "h2", "h3")
-                for h in tree.iter(tag) for t in [_squash(h.text_content())]
+                for h in tree.iter(tag) for t in [squash(h.text_content())]
                 if len(t) >= MIN_TITLE_CHARS]
     for _, text in headings:                 # nearly the whole title tag: h1 before h2
         if any(_nearly(text, r) for r in references):
@@ -42,9 +42,9 @@ def pick_title(tree: lxml.html.HtmlElement, meta_title: str | None) -> str | Non
              and any(_is_part(t, r) for r in references)]
     if parts:
         return max(parts, key=len)
-    if meta_title and _squash(meta_title):
-        return strip_site_name(_squash(meta_title))
-    h1s = [t for t in (_squash(h.text_content()) for h in tree.iter("h1"))
+    if meta_title and squash(meta_title):
+        return strip_site_name(squash(meta_title))
+    h1s = [t for t in (squash(h.text_content()) for h in tree.iter("h1"))
            if len(t) >= MIN_TITLE_CHARS]
     if h1s:
         return max(h1s, key=len)
@@ -71,7 +71,3 @@ def _nearly(heading: str, reference: str) -> bool:
 def _is_part(heading: str, reference: str) -> bool:
     parts = [p.strip() for p in _SITE_SEPARATOR.split(reference.casefold())]
     return len(parts) > 1 and heading.casefold() in (parts[0], parts[-1])
-
-
-def _squash(text: str) -> str:
-    return squash(text)
