@@ -6,56 +6,14 @@ see README.md for the codes.
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from aggregator.errors import EXIT_USAGE, NewsaggError, SourcesError
-
-DEFAULT_SOURCES = "sources.toml"
-DEFAULT_DB = "news.db"
-
-
-def clean_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a NewsaggError into 'newsagg: error: ...' and its exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except NewsaggError as exc:
-            click.echo(f"newsagg: error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-
-    return wrapper
-
-
-def sources_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--sources", "sources_path", type=click.Path(dir_okay=False), default=DEFAULT_SOURCES,
-        envvar="NEWSAGG_SOURCES", show_envvar=True, show_default=True,
-        help="Sources file.")(func)
-
-
-def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--db", "db_path", type=click.Path(dir_okay=False), default=DEFAULT_DB,
-        envvar="NEWSAGG_DB", show_envvar=True, show_default=True,
-        help="SQLite database file.")(func)
-
-
-def parse_settings(pairs: tuple[str, ...]) -> dict[str, str]:
-    settings = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"{pair!r}: expected NAME=VALUE", param_hint="--set")
-        settings[name.strip()] = value.strip()
-    return settings
+from aggregator.cli_options import clean_errors, db_option, parse_settings, sources_option
+from aggregator.errors import EXIT_USAGE, SourcesError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -315,6 +273,17 @@ def sources_check(sources_path: str) -> None:
                f"{digest.smtp.port} ({digest.smtp.security})")
     for topic in digest.topics:
         click.echo(f"  topic {topic.id:<10} {topic.name}  ({len(topic.keywords)} keywords)")
+
+
+def _register() -> None:
+    """The commands that live in their own modules (cli_onboard.py, cli_inspect.py)."""
+    from aggregator import cli_inspect, cli_onboard
+
+    cli_onboard.register(sources)
+    cli_inspect.register(cli, sources)
+
+
+_register()
 
 
 def main() -> None:

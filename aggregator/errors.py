@@ -11,7 +11,8 @@ EXIT_OK = 0
 EXIT_UNEXPECTED = 1
 EXIT_USAGE = 2          # bad command line or invalid sources file
 EXIT_DATABASE = 3       # the database cannot be opened, created or upgraded
-EXIT_CRAWL = 4          # the crawl itself could not run (e.g. Scrapy failed to start)
+EXIT_CRAWL = 4          # the crawl could not run; or a site could not be read or
+                        # gave nothing that works (`sources add`, `extract URL`)
 EXIT_MAIL = 5           # the digest was not sent (SMTP, TLS, login), or an earlier send is in doubt
 EXIT_SCHEDULER = 6      # the scheduler cannot start (another one runs for this database)
 
@@ -55,6 +56,25 @@ class StoreError(NewsaggError):
 
 class CrawlError(NewsaggError):
     """The crawl could not start or was aborted as a whole."""
+
+    exit_code = EXIT_CRAWL
+
+
+class FetchError(NewsaggError):
+    """A page could not be fetched for a command that looks at a site before it is a
+    source (robots.txt forbids it, no answer, the request budget is spent)."""
+
+    exit_code = EXIT_CRAWL
+
+    def __init__(self, url: str, why: str) -> None:
+        super().__init__(f"{url}: {why}")
+        self.url = url
+        self.why = why
+
+
+class NothingFoundError(NewsaggError):
+    """`sources add` found no feed, sitemap or listing that gives dated articles; the
+    message says what was tried and what to pass instead."""
 
     exit_code = EXIT_CRAWL
 

@@ -35,8 +35,9 @@ ALLOWED: dict[str, set[str]] = {
     "demo": {BASE, "config", "crawl", "digest", "storage"},
     "version": set(),
     "settings": {"version"},
+    "onboard": {BASE, "config", "dates", "extract", "extract.result", "crawl", "storage"},
     "cli": {BASE, "config", "crawl", "digest", "schedule", "browse", "demo", "storage",
-            "dates"},
+            "dates", "onboard", "extract", "extract.result"},
 }
 BASE_MODULES = {"errors", "clock", "strings", "urls", "counters", "reprints", "decoding"}
 
@@ -58,6 +59,8 @@ def layer(module: str) -> str:
         return parts[0]
     if len(parts) == 1:
         return "version"                                # aggregator/__init__.py
+    if parts[1].startswith("cli"):                     # cli.py and its command modules
+        return "cli"
     if parts[1] in BASE_MODULES or parts[1] == "__main__":
         return BASE if parts[1] != "__main__" else "cli"
     if module == "aggregator.extract.result":
