@@ -35,7 +35,8 @@ ALLOWED: dict[str, set[str]] = {
     "demo": {BASE, "config", "crawl", "digest", "storage"},
     "version": set(),
     "settings": {"version"},
-    "onboard": {BASE, "config", "dates", "extract", "extract.result", "crawl", "storage"},
+    "onboard": {BASE, "config", "dates", "extract", "extract.result", "crawl", "storage",
+                "settings"},
     "cli": {BASE, "config", "crawl", "digest", "schedule", "browse", "demo", "storage",
             "dates", "onboard", "extract", "extract.result"},
 }
