@@ -89,3 +89,7 @@ NEWSAGG_MAX_SITEMAPS = 1000
 NEWSAGG_BUSY_TIMEOUT = 30.0      # seconds a write waits for another process's lock on the store
 # The extraction function the workers run, by import path (tests put a crashing one here).
 NEWSAGG_EXTRACTOR = "aggregator.extract.worker.extract_in_worker"
+# `newsagg sources try`: fetch and extract as a crawl does, store nothing, stop after
+# this many article pages (aggregator/crawl/dryrun.py).
+NEWSAGG_DRY_RUN = False
+NEWSAGG_DRY_RUN_LIMIT = 5

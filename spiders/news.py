@@ -4,6 +4,11 @@ Feeds, sitemaps (through robots.txt, indexes and .gz) and listing pages give
 article links; a link is requested only when it is on the source's own site,
 not already stored (under any alias) or said by its feed/sitemap to have
 changed. Everything else (extraction, dates, storage) happens in the pipeline.
+
+With NEWSAGG_DRY_RUN (`newsagg sources try`) it also tallies, per declared feed,
+sitemap and listing, the links each gave, how many match article_pattern and how many
+leave the site, and which were known already; feeds, sitemaps and listings are then
+fetched before articles, so that the tallies are whole when the sample is.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from aggregator.crawl.discovery import (
     parse_sitemap,
     sitemaps_from_robots,
 )
+from aggregator.crawl.dryrun import DRY_RUN_STAT
 from aggregator.crawl.middlewares import Refused
 from aggregator.dates.hints import DateHint
 from aggregator.dates.parse import latest_date, to_utc
@@ -36,6 +42,7 @@ from aggregator.urls import normalize_url, same_site
 from storage.store import Store
 
 log = logging.getLogger(__name__)
+DISCOVERY_PRIORITY = 10          # a dry run's feeds, sitemaps and listings go first
 
 
 class NewsSpider(scrapy.Spider):
@@ -56,6 +63,10 @@ class NewsSpider(scrapy.Spider):
         self.sitemap_depth = 4
         self.max_sitemaps = 1000
         self.sitemaps_taken: dict[str, int] = {}
+        self.dry_run = False
+        self.known_seen: set[str] = set()
+        # Dry run only: {"origins": {declared URL: counts}, "known": [URLs already stored]}
+        self.discovery: dict[str, Any] = {"origins": {}, "known": []}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -66,18 +77,21 @@ class NewsSpider(scrapy.Spider):
         spider.sources = {s.id: s for s in chosen}
         spider.sitemap_depth = crawler.settings.getint("NEWSAGG_SITEMAP_DEPTH")
         spider.max_sitemaps = crawler.settings.getint("NEWSAGG_MAX_SITEMAPS")
+        spider.dry_run = crawler.settings.getbool("NEWSAGG_DRY_RUN")
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         assert self.db_path is not None, "from_crawler sets it (NEWSAGG_DB has a default)"
         with Store(self.db_path) as store:
             self.known = store.known_urls(self.sources)
+        if self.dry_run:                  # the caller of the dry run reads it there
+            self.crawler.stats.set_value(DRY_RUN_STAT, self.discovery)
         # Feeds first: their entries carry the best dates and change marks.
         for kind, callback in (("feeds", self.parse_feed), ("sitemaps", self.parse_sitemap),
                                ("listings", self.parse_listing)):
             for src in self.sources.values():
                 for url in getattr(src, kind):
-                    yield self._request(url, src, callback, depth=1)
+                    yield self._request(url, src, callback, depth=1, origin=url)
 
     # -- discovery callbacks ---------------------------------------------------------
     def parse_feed(self, response: Response, source_id: str, depth: int) -> Iterator[Any]:
@@ -92,6 +106,7 @@ class NewsSpider(scrapy.Spider):
             count(self.crawler.stats, src.id, "feeds_ill_formed")
         if not links:
             log.warning("%s: feed %s has no entries", src.id, response.url)
+        self.tally(src, response, "feed", [link.url for link in links])
         for link in links:
             yield from self._follow_article(src, link)
 
@@ -100,7 +115,8 @@ class NewsSpider(scrapy.Spider):
         if response.url.endswith("/robots.txt"):
             for url in sitemaps_from_robots(response.body, response.url):
                 if same_site(url, src.homepage):
-                    yield self._request(url, src, self.parse_sitemap, depth=depth)
+                    yield self._request(url, src, self.parse_sitemap, depth=depth,
+                                        origin=self._origin(response))
             return
         try:
             doc = parse_sitemap(response.body, response.url)
@@ -113,8 +129,10 @@ class NewsSpider(scrapy.Spider):
         if doc.kind == "sitemapindex":
             children = [c.url for c in doc.links if same_site(c.url, src.homepage)]
             for url in self._sitemaps_within_limits(src, response.url, children, depth + 1):
-                yield self._request(url, src, self.parse_sitemap, depth=depth + 1)
+                yield self._request(url, src, self.parse_sitemap, depth=depth + 1,
+                                    origin=self._origin(response))
             return
+        self.tally(src, response, "sitemap", [link.url for link in doc.links])
         for link in doc.links:
             if src.article_pattern is None or src.is_article_url(link.url):
                 yield from self._follow_article(src, link)
@@ -124,15 +142,23 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield from self._fail(src, response.url, "listing page is not text")
             return
+        judged: dict[str, None] = {}
+
+        def is_article(url: str) -> bool:
+            judged[url] = None
+            return src.is_article_url(url)
+
         listing = parse_listing(self._decoded(response).text, response.url,
-                                src.is_article_url)
+                                is_article if self.dry_run else src.is_article_url)
+        self.tally(src, response, "listing", list(judged), listing.article_urls)
         for url in listing.article_urls:
             yield from self._follow_article(src, Link(url))
         if depth < src.max_listing_pages:
             for url in listing.next_urls:
                 if same_site(url, src.homepage) and normalize_url(url) not in self.scheduled:
                     self.scheduled.add(normalize_url(url))
-                    yield self._request(url, src, self.parse_listing, depth=depth + 1)
+                    yield self._request(url, src, self.parse_listing, depth=depth + 1,
+                                        origin=self._origin(response))
 
     def _sitemaps_within_limits(self, src: Source, index: str, urls: list[str],
                                 depth: int) -> list[str]:
@@ -156,6 +182,9 @@ class NewsSpider(scrapy.Spider):
         if not same_site(link.url, src.homepage):
             return
         key = normalize_url(link.url)
+        if self.dry_run and key in self.known and key not in self.known_seen:
+            self.known_seen.add(key)
+            self.discovery["known"].append(key)
         if link.published or link.updated:
             self.hints.setdefault(key, []).append(
                 DateHint(link.origin, link.published, link.updated))
@@ -211,15 +240,41 @@ class NewsSpider(scrapy.Spider):
         return decode_html(response.body, header or None)
 
     def _request(self, url: str, src: Source, callback: Callable[..., Iterator[Any]],
-                 depth: int | None = None) -> scrapy.Request:
+                 depth: int | None = None, origin: str | None = None) -> scrapy.Request:
         """A request of ``src``. ``depth``: of a feed, sitemap or listing, the steps from
         the URL the source declares (1 is that URL): a sitemap's nesting, a listing's
-        page number; an article has none."""
+        page number; an article has none. ``origin``: that declared URL."""
         kwargs: dict[str, Any] = {"source_id": src.id}
+        meta: dict[str, Any] = {"source_id": src.id}
+        priority = 0
         if depth is not None:
             kwargs["depth"] = depth
+            meta["newsagg_origin"] = origin or url
+            priority = DISCOVERY_PRIORITY if self.dry_run else 0
         return scrapy.Request(url, callback=callback, errback=self.on_error,
-                              cb_kwargs=kwargs, meta={"source_id": src.id})
+                              cb_kwargs=kwargs, meta=meta, priority=priority)
+
+    @staticmethod
+    def _origin(response: Response) -> str:
+        return str(response.meta.get("newsagg_origin") or response.url)
+
+    def tally(self, src: Source, response: Response, kind: str, links: list[str],
+              matched: list[str] | None = None) -> None:
+        """Dry run only: what one page of a declared feed, sitemap or listing gave: its
+        links, those matching article_pattern (``matched``, or found here), those that
+        leave the site (among the ones the crawl would follow: entries, matches)."""
+        if not self.dry_run:
+            return
+        if matched is None:
+            matched = [url for url in links if src.is_article_url(url)]
+        followed = matched if kind == "listing" else links
+        counts = self.discovery["origins"].setdefault(self._origin(response), {
+            "source_id": src.id, "kind": kind, "pages": 0, "links": 0, "matched": 0,
+            "offsite": 0})
+        counts["pages"] += 1
+        counts["links"] += len(links)
+        counts["matched"] += len(matched)
+        counts["offsite"] += sum(1 for url in followed if not same_site(url, src.homepage))
 
     def _fetched(self, response: Response, source_id: str) -> Source:
         count(self.crawler.stats, source_id, "fetched")

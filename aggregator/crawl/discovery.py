@@ -298,7 +298,9 @@ def parse_listing(html: str, url: str, is_article: Callable[[str], bool]) -> Lis
     for href in tree.xpath('//link[@rel="next"]/@href | //a[contains(concat(" ", '
                            'normalize-space(@rel), " "), " next ")]/@href'):
         next_urls[urljoin(base, href.strip())] = None
-    current_page = _page_number(url)
+    current_page = page_number(url)
+    current_offset = _offset(url)
+    offsets: dict[int, str] = {}          # Joomla's ?start=N: the nearest one ahead is next
     for a in tree.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
@@ -308,19 +310,45 @@ def parse_listing(html: str, url: str, is_article: Callable[[str], bool]) -> Lis
             articles[absolute] = None
             continue
         label = squash(a.text_content()) or a.get("title") or a.get("aria-label") or ""
+        same = _same_path(absolute, url)
         if NEXT_WORDS.match(label) or label in ("»", "›", "→") or (
-                _page_number(absolute) == current_page + 1 and _same_path(absolute, url)):
+                page_number(absolute) == current_page + 1 and same):
             next_urls[absolute] = None
+        elif same and (offset := _offset(absolute)) > current_offset:
+            offsets.setdefault(offset, absolute)
+    if offsets and not next_urls:
+        next_urls[offsets[min(offsets)]] = None
     return ListingPage(list(articles), list(next_urls))
 
 
-def _page_number(url: str) -> int:
-    for key, value in parse_qsl(urlsplit(url).query):
-        if key.lower() in ("page", "p", "pagen_1", "paged") and value.isdigit():
+PAGE_KEYS = re.compile(r"^(page|p|paged|pagen_\d+)$", re.IGNORECASE)   # 1C-Bitrix: PAGEN_1
+OFFSET_KEYS = ("start", "limitstart")                                # Joomla
+PAGE_PATH = re.compile(r"/page/(\d+)/?$")                            # WordPress, DLE
+
+
+def page_number(url: str) -> int:
+    """The page of a listing a URL names (?page=N, ?PAGEN_1=N, /page/N/), 1 if none."""
+    parts = urlsplit(url)
+    for key, value in parse_qsl(parts.query):
+        if PAGE_KEYS.match(key) and value.isdigit():
             return int(value)
-    return 1
+    match = PAGE_PATH.search(parts.path)
+    return int(match.group(1)) if match else 1
+
+
+def _offset(url: str) -> int:
+    for key, value in parse_qsl(urlsplit(url).query):
+        if key.lower() in OFFSET_KEYS and value.isdigit():
+            return int(value)
+    return 0
+
+
+def listing_path(url: str) -> str:
+    """A listing URL's path without its page part: what its pages share."""
+    path = urlsplit(url).path
+    return PAGE_PATH.sub("", path).rstrip("/")
 
 
 def _same_path(a: str, b: str) -> bool:
-    return urlsplit(a).path.rstrip("/") == urlsplit(b).path.rstrip("/")
+    return listing_path(a) == listing_path(b)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ class CrawlResult:
     finish_reason: str
     rows: list[dict[str, Any]]
     store_error: str | None = None      # why the store stopped taking writes, if it did
+    stats: dict[str, Any] = field(default_factory=dict)   # Scrapy's stats, as they ended
 
 
 def run_crawl(sources_path: str | Path, db_path: str | Path, *,
@@ -74,7 +75,7 @@ def run_crawl(sources_path: str | Path, db_path: str | Path, *,
         raise CrawlError("the crawl did not start; see the log above for Scrapy's error")
     rows = [dict(source_id=s.id, **totals(stats, s.id)) for s in sources]
     return CrawlResult(run_id, reason, sorted(rows, key=lambda r: r["source_id"]),
-                       stats.get_value(STORE_ERROR_STAT))
+                       stats.get_value(STORE_ERROR_STAT), stats.get_stats())
 
 
 def format_summary(rows: list[dict[str, Any]]) -> str:
