@@ -276,11 +276,13 @@ def sources_check(sources_path: str) -> None:
 
 
 def _register() -> None:
-    """The commands that live in their own modules (cli_onboard.py, cli_inspect.py)."""
-    from aggregator import cli_inspect, cli_onboard
+    """The commands that live in their own modules (cli_onboard.py, cli_inspect.py,
+    cli_data.py)."""
+    from aggregator import cli_data, cli_inspect, cli_onboard
 
     cli_onboard.register(sources)
     cli_inspect.register(cli, sources)
+    cli_data.register(cli)
 
 
 _register()
