@@ -73,6 +73,7 @@ class PoliteFetcher:
     _robots: dict[str, urllib.robotparser.RobotFileParser | None] = field(
         default_factory=dict)
     _last: dict[str, float] = field(default_factory=dict)
+    _robots_answers: dict[str, Fetched] = field(default_factory=dict)   # by robots.txt URL
 
     @classmethod
     def from_settings(cls, overrides: dict[str, Any] | None = None) -> PoliteFetcher:
@@ -105,6 +106,8 @@ class PoliteFetcher:
         forbids it, the budget is spent, or no answer came. HTTP errors are answers."""
         if not url.startswith(("http://", "https://")):
             raise FetchError(url, "not an http(s) URL")
+        if url in self._robots_answers:        # read for its rules already: not again
+            return self._robots_answers[url]
         if not self.allowed(url):
             raise FetchError(url, "robots.txt does not allow it (or could not be read)")
         return self._get(url)
@@ -156,6 +159,7 @@ class PoliteFetcher:
             answer = self._get(f"{root}/robots.txt")
         except FetchError:
             return None
+        self._robots_answers[f"{root}/robots.txt"] = answer
         if answer.status >= 500 or answer.status == 429:
             return None
         rules.parse(answer.text.splitlines() if answer.status < 400 else [])
