@@ -12,7 +12,13 @@ from typing import Any
 
 import click
 
-from aggregator.cli_options import clean_errors, db_option, parse_settings, sources_option
+from aggregator.cli_options import (
+    clean_errors,
+    db_option,
+    parse_settings,
+    settings_option,
+    sources_option,
+)
 from aggregator.errors import EXIT_USAGE, SourcesError
 
 
@@ -34,8 +40,7 @@ def cli() -> None:
 @click.option("--source", "source_ids", multiple=True, metavar="ID",
               help="Crawl only this source (repeatable). Default: every enabled source.")
 @click.option("--refresh", is_flag=True, help="Fetch known articles again too.")
-@click.option("-s", "--set", "set_pairs", multiple=True, metavar="NAME=VALUE",
-              help="Override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=0.")
+@settings_option("Override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=0.")
 @click.option("-v", "--verbose", is_flag=True, help="Log every page (Scrapy INFO level).")
 @clean_errors
 def crawl(sources_path: str, db_path: str, source_ids: tuple[str, ...], refresh: bool,
@@ -156,8 +161,7 @@ def digest(sources_path: str, db_path: str, date_value: str | None, fmt: str,
 @cli.command()
 @sources_option
 @db_option
-@click.option("-s", "--set", "set_pairs", multiple=True, metavar="NAME=VALUE",
-              help="A Scrapy setting for every crawl it runs, e.g. -s DOWNLOAD_DELAY=2.")
+@settings_option("A Scrapy setting for every crawl it runs, e.g. -s DOWNLOAD_DELAY=2.")
 @click.option("-v", "--verbose", is_flag=True, help="Log every job as it starts and ends.")
 @clean_errors
 def schedule(sources_path: str, db_path: str, set_pairs: tuple[str, ...],

@@ -8,7 +8,13 @@ from typing import Any
 
 import click
 
-from aggregator.cli_options import clean_errors, db_option, parse_settings, sources_option
+from aggregator.cli_options import (
+    clean_errors,
+    db_option,
+    parse_settings,
+    settings_option,
+    sources_option,
+)
 
 
 @click.command("try")
@@ -17,8 +23,7 @@ from aggregator.cli_options import clean_errors, db_option, parse_settings, sour
               help="Stop after this many article pages are extracted.")
 @sources_option
 @db_option
-@click.option("-s", "--set", "set_pairs", multiple=True, metavar="NAME=VALUE",
-              help="Override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=0.")
+@settings_option("Override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=0.")
 @click.option("-v", "--verbose", is_flag=True, help="Log every page (Scrapy INFO level).")
 @clean_errors
 def sources_try(source_id: str, limit: int, sources_path: str, db_path: str,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from aggregator.cli_options import clean_errors, parse_settings, sources_option
+from aggregator.cli_options import clean_errors, parse_settings, settings_option, sources_option
 from aggregator.config.sources import ID_RE, LANG_RE, url_problem
 from aggregator.errors import NothingFoundError
 
@@ -92,8 +92,7 @@ def _report(proposal: Proposal) -> None:
 @click.option("--dry-run", is_flag=True, help="Print the [[source]] table; write nothing.")
 @click.option("--sample", "sample_size", type=click.IntRange(1, 20), default=5,
               show_default=True, metavar="N", help="Pages extracted to check the source.")
-@click.option("-s", "--set", "set_pairs", multiple=True, metavar="NAME=VALUE",
-              help="Override a crawl setting for the probe, e.g. -s DOWNLOAD_DELAY=0.")
+@settings_option("Override a crawl setting for the probe, e.g. -s DOWNLOAD_DELAY=0.")
 @clean_errors
 def sources_add(url: str, source_id: str | None, name: str | None, language: str | None,
                 timezone: str | None, region: str | None, country: str | None,

@@ -45,6 +45,12 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
         help="SQLite database file.")(func)
 
 
+def settings_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """-s/--set NAME=VALUE, repeatable: settings over the crawl's own (parse_settings)."""
+    return click.option("-s", "--set", "set_pairs", multiple=True, metavar="NAME=VALUE",
+                        help=help_text)
+
+
 def parse_settings(pairs: tuple[str, ...]) -> dict[str, str]:
     settings = {}
     for pair in pairs:

@@ -93,3 +93,6 @@ NEWSAGG_EXTRACTOR = "aggregator.extract.worker.extract_in_worker"
 # this many article pages (aggregator/crawl/dryrun.py).
 NEWSAGG_DRY_RUN = False
 NEWSAGG_DRY_RUN_LIMIT = 5
+# Where the spider learns which URLs are stored already, when not NEWSAGG_DB: the user's
+# database, opened read-only (a dry run's own store is an empty temporary one).
+NEWSAGG_KNOWN_DB: str | None = None

@@ -39,6 +39,7 @@ from aggregator.dates.hints import DateHint
 from aggregator.dates.parse import latest_date, to_utc
 from aggregator.decoding import Decoded, decode_html, looks_garbled
 from aggregator.urls import normalize_url, same_site
+from storage.known import read_known_urls
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -82,8 +83,12 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         assert self.db_path is not None, "from_crawler sets it (NEWSAGG_DB has a default)"
-        with Store(self.db_path) as store:
-            self.known = store.known_urls(self.sources)
+        known_db = self.crawler.settings.get("NEWSAGG_KNOWN_DB")
+        if known_db:
+            self.known = read_known_urls(known_db, self.sources)
+        else:
+            with Store(self.db_path) as store:
+                self.known = store.known_urls(self.sources)
         if self.dry_run:                  # the caller of the dry run reads it there
             self.crawler.stats.set_value(DRY_RUN_STAT, self.discovery)
         # Feeds first: their entries carry the best dates and change marks.

@@ -22,23 +22,22 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-from aggregator.clock import utc_now, utc_stamp
+from aggregator.clock import utc_stamp
 from aggregator.errors import StoreError
 from aggregator.reprints import normalize_text, same_story
-from storage.rows import named, one
+from storage.known import known_urls
+from storage.rows import one
 from storage.schema import migrations
 from storage.stories import StoryIndex
 
 T = TypeVar("T")
 
 BUSY_TIMEOUT_S = 30.0
-NOT_ARTICLE_RECHECK_DAYS = 7      # a page that held no article is fetched again after this
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 
@@ -186,21 +185,8 @@ class Store:
     @_guarded
     def known_urls(self, source_ids: Iterable[str] | None = None) -> dict[str, str | None]:
         """Every URL an article was fetched at, with its article's last change mark, and
-        the pages found not to be articles in the last NOT_ARTICLE_RECHECK_DAYS days.
-        A URL only claimed by a canonical is not known: it may hold another article."""
-        ids = list(source_ids) if source_ids is not None else []
-        of_sources = f"IN ({','.join('?' * len(ids))})" if source_ids is not None else None
-        recheck = (utc_now() - timedelta(days=NOT_ARTICLE_RECHECK_DAYS)
-                   ).isoformat(timespec="seconds")
-        conn = self.db.conn
-        known = {row["url"]: row["change_mark"] for row in named(
-            conn, "SELECT url, change_mark FROM not_articles WHERE last_seen_at >= ?"
-            + (f" AND source_id {of_sources}" if of_sources else ""), [recheck, *ids])}
-        known.update((row["url"], row["change_mark"]) for row in named(
-            conn, "SELECT u.url, a.change_mark FROM article_urls u JOIN articles a"
-            " ON a.id = u.article_id WHERE u.fetched = 1"
-            + (f" AND u.source_id {of_sources}" if of_sources else ""), ids))
-        return known
+        the pages found not to be articles lately (storage/known.py)."""
+        return known_urls(self.db.conn, source_ids)
 
     @_guarded
     def remember_not_article(self, source_id: str, urls: Iterable[str], reason: str,

@@ -102,21 +102,6 @@ def rss(title: str, link: str, items: Sequence[tuple[str, Story]], *,
             "</channel></rss>\n").encode()
 
 
-def urlset(urls: Sequence[tuple[str, str | None]]) -> bytes:
-    """A sitemap urlset of (loc, lastmod or None)."""
-    body = "".join(f"<url><loc>{escape(loc)}</loc>"
-                   + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + "</url>\n"
-                   for loc, lastmod in urls)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
-            f'schemas/sitemap/0.9">\n{body}</urlset>\n').encode()
-
-
-def sitemap_index(urls: Sequence[str]) -> bytes:
-    body = "".join(f"<sitemap><loc>{escape(u)}</loc></sitemap>\n" for u in urls)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.'
-            f'sitemaps.org/schemas/sitemap/0.9">\n{body}</sitemapindex>\n').encode()
-
-
 def news_sitemap(name: str, language: str, items: Sequence[tuple[str, Story]],
                  offset: str = "+03:00") -> bytes:
     """A Google News sitemap (news:publication with name, language, date, title)."""

@@ -26,10 +26,9 @@ from tests.cmspages import (
     news_sitemap,
     pager,
     rss,
-    sitemap_index,
     stories,
-    urlset,
 )
+from tests.faultpages import sitemap_index, urlset
 from tests.faultweb import FaultWeb, redirect
 
 __all__ = ["CmsSite", "CmsWeb"]

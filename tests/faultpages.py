@@ -45,8 +45,12 @@ def rss(links: Sequence[str], dates: Sequence[str] | None = None) -> bytes:
             f"<title>Новости</title>{items}</channel></rss>").encode()
 
 
-def urlset(links: Sequence[str]) -> bytes:
-    body = "".join(f"<url><loc>{escape(url)}</loc></url>" for url in links)
+def urlset(links: Sequence[str | tuple[str, str | None]]) -> bytes:
+    """A sitemap urlset; a link may come with its lastmod: (loc, lastmod or None)."""
+    pairs = [(link, None) if isinstance(link, str) else link for link in links]
+    body = "".join(f"<url><loc>{escape(url)}</loc>"
+                   + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + "</url>"
+                   for url, lastmod in pairs)
     return ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
             f'sitemap/0.9">{body}</urlset>').encode()
 

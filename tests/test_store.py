@@ -92,6 +92,27 @@ def test_known_urls_include_aliases_and_marks(store):
     assert store.known_urls(["other"]) == {}
 
 
+def test_known_urls_read_only_see_a_writers_latest_rows_and_leave_no_files(tmp_path):
+    """`sources try` reads the user's database without writing or copying it: a closed
+    database gets no -wal/-shm beside it, and one open in another process is read with
+    that process's latest commits."""
+    from storage.known import read_known_urls
+
+    path = tmp_path / "news.db"
+    with Store(path) as s:
+        s.save_article(rec("https://ulgov.ru/news/1"))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert read_known_urls(path) == {"https://ulgov.ru/news/1": None}
+    assert sorted(p.name for p in tmp_path.iterdir()) == before == ["news.db"]
+    with Store(path) as writer:                     # a crawl holds it open
+        writer.save_article(rec("https://ulgov.ru/news/2", text=TEXT.replace("по", "о")))
+        assert set(read_known_urls(path, ["ulgov"])) == {"https://ulgov.ru/news/1",
+                                                         "https://ulgov.ru/news/2"}
+    (tmp_path / "junk.db").write_bytes(b"not a database at all" * 100)
+    with pytest.raises(StoreError, match=r"junk\.db"):
+        read_known_urls(tmp_path / "junk.db")
+
+
 def test_not_a_database_is_a_clear_error(tmp_path):
     path = tmp_path / "junk.db"
     path.write_bytes(b"this is not sqlite" * 100)

@@ -122,10 +122,10 @@ class CrawlRunRecorder:
         return ext
 
     def opened(self, spider: Spider) -> None:
-        self.started_at = _now()
+        self.started_at = utc_stamp()
 
     def closed(self, spider: _NewsSpider, reason: str) -> None:
-        finished = _now()
+        finished = utc_stamp()
         rows = [dict(run_id=self.run_id, source_id=source_id, started_at=self.started_at,
                      finished_at=finished, finish_reason=reason,
                      **totals(self.crawler.stats, source_id))
@@ -139,7 +139,3 @@ class CrawlRunRecorder:
             log.error("the crawl's counts could not be recorded in crawl_runs: %s", exc)
             if not self.crawler.stats.get_value(STORE_ERROR_STAT):
                 self.crawler.stats.set_value(STORE_ERROR_STAT, str(exc))
-
-
-def _now() -> str:
-    return utc_stamp()

@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 import urllib.robotparser
 from dataclasses import dataclass, field
+from functools import cached_property
 from http.client import HTTPMessage
 from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
@@ -36,7 +37,7 @@ class Fetched:
     content_type: str
     body: bytes
 
-    @property
+    @cached_property
     def text(self) -> str:
         return decode_html(self.body, self.content_type or None).text
 

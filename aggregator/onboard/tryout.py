@@ -2,8 +2,8 @@
 
 The real spider and the real extraction run (aggregator/crawl/run.py with
 NEWSAGG_DRY_RUN and the dry-run pipeline) against a database in a temporary directory,
-deleted afterwards; the user's database is never opened, only copied there when it
-exists, so that links already stored are known as in a real crawl. What a user must see
+deleted afterwards; the user's database is only opened read-only (NEWSAGG_KNOWN_DB), so
+that links already stored are known as in a real crawl. What a user must see
 before adding the source is turned into warnings: no dates, one date for every article
 (a clock on the page), texts cut or very short, replacement characters, links that
 leave the site, articles already stored.
@@ -13,7 +13,6 @@ Scrapy's reactor runs once per process: like run_crawl, call this once per proce
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -76,7 +75,7 @@ def try_source(sources_path: str | Path, source_id: str, *, limit: int = 5,
                settings: Mapping[str, Any] | None = None) -> TryResult:
     """Crawl ``source_id`` until ``limit`` pages are extracted; nothing is stored.
 
-    ``db_path``: the user's database, read (copied) only to know which links it holds.
+    ``db_path``: the user's database, opened read-only to know which links it holds.
     SourcesError for an unknown id or an invalid file."""
     from aggregator.crawl.dryrun import DRY_RUN_SAMPLES, DRY_RUN_STAT
     from aggregator.crawl.run import run_crawl
@@ -93,10 +92,10 @@ def try_source(sources_path: str | Path, source_id: str, *, limit: int = 5,
                        "aggregator.crawl.extensions.CrawlRunRecorder": None,
                        "aggregator.crawl.extensions.ReactorLag": None},
         "STATS_DUMP": False}
+    if db_path is not None and Path(db_path).is_file():
+        merged["NEWSAGG_KNOWN_DB"] = str(db_path)
     with tempfile.TemporaryDirectory(prefix="newsagg-try-") as scratch:
         db = Path(scratch) / "news.db"
-        if db_path is not None and Path(db_path).is_file():
-            _copy_database(Path(db_path), db)
         crawl = run_crawl(sources_path, db, source_ids=[source.id], refresh=True,
                           settings=merged)
     discovery = crawl.stats.get(DRY_RUN_STAT) or {"origins": {}, "known": []}
@@ -107,15 +106,6 @@ def try_source(sources_path: str | Path, source_id: str, *, limit: int = 5,
                        crawl.rows[0] if crawl.rows else {})
     result.warnings = warnings(result, str(db_path) if db_path else "the database")
     return result
-
-
-def _copy_database(path: Path, target: Path) -> None:
-    """The user's database and its write-ahead log, read only (its pages may be in the
-    log between checkpoints)."""
-    shutil.copyfile(path, target)
-    wal = path.with_name(path.name + "-wal")
-    if wal.is_file():
-        shutil.copyfile(wal, target.with_name(target.name + "-wal"))
 
 
 def _origins(source: Source, tallies: dict[str, dict[str, Any]]) -> list[OriginCount]:
