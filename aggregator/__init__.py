@@ -6,10 +6,12 @@ checks it):
 - ``errors``, ``clock``, ``strings``, ``urls``, ``counters``, ``reprints``,
   ``decoding``: the shared vocabulary (exit codes, the one clock, the one whitespace
   rule, URL identity, what a crawl counts, when two texts are one story, bytes to text)
+- ``search``: words to lemmas (ru, uk, en), for the word-form search index
 - ``storage`` (a sibling package): the SQLite store and every query the project runs
 - ``config``: the one reader of sources.toml (sources, digest, smtp, topics, schedule)
 - ``dates``: date strings, a page's dates, the publication-date rule
-- ``extract``: one page -> one article, pure; runs in the extraction workers
+- ``extract``: one page -> one article, pure; runs in the extraction workers (which
+  also make its search lemmas)
 - ``crawl``: everything in Scrapy's process (it never loads trafilatura); the spider
   itself is ``spiders.news``, and ``settings`` is Scrapy's settings module
 - ``digest``, ``schedule``, ``browse``, ``demo``: the features on top

@@ -227,9 +227,10 @@ def browse(db_path: str, host: str, port: int, allow_sql: bool) -> None:
     \b
     Example:
         newsagg browse --db news.db            # then open http://127.0.0.1:8001/news/news
-    Facets by source, region, language, day and story; search on title and text;
-    canned queries: latest (also .atom), todays_digest, since_last_digest,
-    shared_stories, health.
+    Facets by source, region, language and day; search by word forms (as `newsagg
+    search`: ?_search= on the news list, or the ranked `search` query); canned queries:
+    search, latest (also .atom), todays_digest, since_last_digest, shared_stories,
+    health; the digest archive in `digests`.
     """
     from aggregator.browse.site import serve
     from aggregator.errors import StoreError

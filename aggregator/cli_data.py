@@ -1,5 +1,5 @@
-"""`newsagg export`: the store's articles taken elsewhere (a spreadsheet, another tool)
-with their story, dates and source."""
+"""`newsagg search` and `newsagg export`: the store's articles found by word forms, or
+taken elsewhere."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from aggregator.cli_options import clean_errors, db_option
 
 
 def register(cli: click.Group) -> None:
-    """Add `export` to the top level."""
+    """Add `search` and `export` to the top level."""
     cli.add_command(export)
+    cli.add_command(search)
 
 
 # -- export -----------------------------------------------------------------------------
@@ -144,3 +145,58 @@ def export(fmt: str, since: str | None, source_ids: tuple[str, ...], out_path: P
                 import os
 
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+# -- search -----------------------------------------------------------------------------
+@click.command("search")
+@click.argument("query")
+@click.option("--source", "source_ids", multiple=True, metavar="ID",
+              help="Only this source's articles (repeatable). Default: every source.")
+@click.option("--since", metavar="DATE",
+              help="Only articles published (undated: first seen) on or after this day.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="At most this many articles, best first.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="table: for reading; json: a list; csv: a header row.")
+@db_option
+@clean_errors
+def search(query: str, source_ids: tuple[str, ...], since: str | None, limit: int, fmt: str,
+           db_path: str) -> None:
+    """Find articles by any form of the query's words (ru, uk, en), best match first,
+    each with a snippet where the words found are [bracketed].
+
+    \b
+    QUERY: words (each in any of its forms), word* (a prefix), "a phrase", -word (not);
+    a query that starts with - goes after -- (newsagg search -- -word ...).
+    Examples:
+        newsagg search правительство --db demo.db
+        newsagg search '"цифровой сервис" -москва' --source ulgov --format json
+    """
+    import csv
+    import dataclasses
+    import json
+    import sys
+
+    from aggregator.errors import StoreError
+    from storage.search import search as find
+    from storage.store import Store
+
+    if not Path(db_path).is_file():
+        raise StoreError(f"{db_path}: no such database (run `newsagg crawl` first)")
+    with Store(db_path) as store:
+        hits = find(store, query, sources=source_ids, since=since, limit=limit)
+    rows = [{k: v for k, v in dataclasses.asdict(hit).items() if k != "rank"} for hit in hits]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=["id", "title", "url", "source_id",
+                                                        "published_at", "snippet"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        for number, row in enumerate(rows, 1):
+            day = (row["published_at"] or "")[:10] or "undated"
+            click.echo(f"{number:>3}. {row['title'] or '(untitled)'}  [{row['source_id']}, {day}]")
+            click.echo(f"     {row['url']}")
+            click.echo(f"     {row['snippet']}")
+    click.echo(f"{len(rows)} article(s) found", err=True)

@@ -28,7 +28,7 @@ from benchmarks.digest import texts  # noqa: E402
 from storage.store import ArticleRecord, Store  # noqa: E402
 
 PAGES = ["/news/news", "/news/news.json?_search=government",
-         "/news/news.json?_sort_desc=published_at", "/news/latest.json", "/news/latest.atom",
+         "/news/news.json?_sort_desc=published_utc", "/news/latest.json", "/news/latest.atom",
          "/news/since_last_digest.json", "/news/shared_stories.json", "/news/health.json",
          "/news/articles/1"]
 

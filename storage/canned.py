@@ -4,6 +4,8 @@ read, so that a migration that renames a column finds them here."""
 
 from __future__ import annotations
 
+from storage.search import SEARCH_SQL
+
 # datasette-atom turns a query with these columns into an Atom feed (the .atom URL).
 ATOM_COLUMNS = ("'urn:newsagg:article:' || a.id AS atom_id, a.title AS atom_title,"
                 " a.first_seen_at AS atom_updated, a.url AS atom_link,"
@@ -16,7 +18,7 @@ LATEST = (f"SELECT a.id, a.title, s.name AS source, s.region, a.published_at,"
 
 TODAYS_DIGEST = ("WITH last AS (SELECT digest_date, article_ids FROM digests"
                  " WHERE status = 'sent' ORDER BY digest_date DESC, id DESC LIMIT 1)"
-                 " SELECT last.digest_date, a.cluster_id AS story, a.title,"
+                 " SELECT last.digest_date, a.cluster_id AS story, a.id, a.title,"
                  " s.name AS source, s.region, a.published_at, a.url"
                  " FROM last, json_each(last.article_ids) j"
                  " JOIN articles a ON a.id = j.value"
@@ -33,7 +35,15 @@ SINCE_LAST_DIGEST = ("SELECT a.id, a.title, s.name AS source, s.region, a.publis
 SHARED_STORIES = ("SELECT id AS story, title, first_published, first_seen, articles, sources,"
                   " source_ids FROM stories WHERE sources >= 2 ORDER BY first_seen DESC")
 
-HEALTH = "SELECT * FROM source_health ORDER BY health != 'ok' DESC, source_id"
+# The flag first: it is what the page is read for.
+HEALTH = ("SELECT health, source_id, last_crawl_at, last_result, last_fetched,"
+          " last_new, last_failed, articles_24h, articles_7d, articles_total, no_text_share,"
+          " no_text_share_before, undated_share, undated_share_before FROM source_health"
+          " ORDER BY health != 'ok' DESC, source_id")
+
+# Word-form search ranked by relevance, with snippets: the one query `newsagg search`
+# runs too (storage/search.py), so that both find the same articles in the same order.
+SEARCH = SEARCH_SQL
 
 # The queries `newsagg demo` suggests a newcomer run with sqlite-utils (tests/test_cli.py
 # runs them and checks they find rows).

@@ -7,6 +7,9 @@ claim. The sender holds the date's lock (aggregator/digest/lock.py) from before 
 claim to the end, so a "sending" row whose lock is held is a send in progress, and
 one whose lock is free was left by a process that died mid-send: the mail may or may
 not have gone out, so it is not sent again without ``force``.
+
+The claim also keeps the message as it goes out (its language and its HTML and
+plain-text parts, columns from m010), so the archive shows what readers got.
 """
 
 from __future__ import annotations
@@ -55,7 +58,8 @@ class DigestLog:
 
     def claim(self, digest_date: str, *, window: tuple[str, str], recipients: Sequence[str],
               message_id: str, subject: str, article_ids: Sequence[int], stories: int,
-              force: bool = False) -> tuple[int | None, DigestRecord | None]:
+              force: bool = False, language: str | None = None, html: str | None = None,
+              text: str | None = None) -> tuple[int | None, DigestRecord | None]:
         """Claim the date for sending: (claim id, None), or (None, the earlier record)."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -65,11 +69,11 @@ class DigestLog:
                 return None, earlier
             cur = self.conn.execute(
                 "INSERT INTO digests (digest_date, window_start, window_end, status, started_at,"
-                " recipients, message_id, subject, stories, articles, article_ids)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " recipients, message_id, subject, stories, articles, article_ids, language,"
+                " html, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (digest_date, window[0], window[1], SENDING, utc_stamp(),
                  json.dumps(list(recipients)), message_id, subject, stories, len(article_ids),
-                 json.dumps(list(article_ids))))
+                 json.dumps(list(article_ids)), language, html, text))
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")

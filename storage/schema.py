@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from storage import frozen_m002
+from storage import frozen_m002, search_index, views
 
 migrations = Migrations("newsagg")
 
@@ -275,3 +275,26 @@ SOURCE_HEALTH_VIEW_M007 = _edited(SOURCE_HEALTH_VIEW, (
        CASE""",
     """       undated_share, undated_share_before, articles_total,
        CASE"""))
+
+
+@migrations()
+def m008_search(db: Database) -> None:
+    """Word-form search (storage/search_index.py) in place of the exact-form index: the
+    articles stored already are queued, and indexed by the store that opens the database."""
+    db.table("articles").disable_fts()
+    search_index.create_index(db)
+
+
+@migrations()
+def m009_editor_view(db: Database) -> None:
+    """The news view as editors read it (storage/views.py)."""
+    views.create_editor_views(db)
+
+
+@migrations()
+def m010_digest_archive(db: Database) -> None:
+    """Each digest as it was sent (its HTML and plain text, and their language), so the
+    archive in Datasette shows what readers got."""
+    db.table("digests").add_column("language", str)
+    db.table("digests").add_column("html", str)
+    db.table("digests").add_column("text", str)

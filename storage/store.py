@@ -30,6 +30,7 @@ from sqlite_utils import Database
 from aggregator.clock import utc_stamp
 from aggregator.errors import StoreError
 from aggregator.reprints import normalize_text, same_story
+from storage import search_index
 from storage.known import known_urls
 from storage.rows import one
 from storage.schema import migrations
@@ -67,6 +68,8 @@ class ArticleRecord:
     seen_at: str = field(default_factory=utc_stamp)
     canonical: str | None = None       # the page's rel=canonical (normalized): a claim
     full_text_chars: int | None = None  # the text's length before it was cut, if it was
+    # The search index's strings of (title, text), when the extraction worker made them.
+    lemmas: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,9 @@ class Store:
             if migrations.pending(self.db):
                 with self._write():
                     migrations.apply(self.db)
+            if not search_index.is_current(conn):
+                with self._write():
+                    search_index.refresh(conn)
         except BaseException:
             conn.close()
             raise
@@ -244,6 +250,9 @@ class Store:
                     "INSERT OR IGNORE INTO article_urls (url, article_id, source_id,"
                     " first_seen_at, fetched) VALUES (?, ?, ?, ?, 0)",
                     (claim, article_id, rec.source_id, rec.seen_at))
+            given = search_index.Lemmatised(rec.title, rec.text, rec.lemmas) \
+                if rec.lemmas else None
+            search_index.sync(conn, {article_id: given} if given else None)
         return SaveResult(outcome, article_id, placed.story_id, placed.reprint_of)
 
     def _usable_claim(self, rec: ArticleRecord, fetched: list[str]) -> str | None:

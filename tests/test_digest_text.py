@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from aggregator.config import load_config
-from aggregator.config.digest import DEFAULT_SUBJECT, TopicRule, parse_digest_settings
+from aggregator.config.digest import TopicRule, parse_digest_settings
 from aggregator.digest.text import display_date, lead, one_line, safe_url
 from aggregator.errors import SourcesError
 
@@ -246,7 +246,7 @@ def test_no_digest_tables_give_the_defaults():
     assert problems == []
     assert settings.time == time(7, 0) and settings.timezone == "UTC"
     assert settings.recipients == () and settings.topics == ()
-    assert settings.subject == DEFAULT_SUBJECT
+    assert settings.subject is None and settings.language == "en"   # its own subject
     assert (settings.smtp.host, settings.smtp.port, settings.smtp.security) == (
         "127.0.0.1", 587, "starttls")
 

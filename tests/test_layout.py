@@ -22,11 +22,12 @@ MAX_LINES = 400
 BASE = "base"
 ALLOWED: dict[str, set[str]] = {
     BASE: set(),
-    "storage": {BASE},
+    "search": {BASE},
+    "storage": {BASE, "search"},
     "config": {BASE},
     "dates": {BASE, "config"},
     "extract.result": set(),
-    "extract": {BASE, "config", "dates", "extract.result"},
+    "extract": {BASE, "config", "dates", "extract.result", "search"},
     "crawl": {BASE, "config", "dates", "extract.result", "storage"},
     "spiders": {BASE, "config", "dates", "extract.result", "crawl", "storage"},
     "digest": {BASE, "config", "dates", "storage"},

@@ -1,2 +1,3 @@
-"""Browsing the store in Datasette: metadata (titles, facets, search, canned queries),
-a plugin that links titles to article pages, and the article page template."""
+"""Browsing the store in Datasette: metadata (titles, facets, canned queries), a plugin
+(word-form search, links, snippets, a latest-first facet, CSV with a BOM) and templates
+for the article list, an article, the database page and the digest archive."""

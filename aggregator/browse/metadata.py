@@ -1,17 +1,21 @@
-"""What `newsagg browse` tells Datasette: titles, descriptions, facets, full-text
-search, hidden internals and the canned queries (``latest`` is also an Atom feed
-through datasette-atom)."""
+"""What `newsagg browse` tells Datasette: titles, descriptions, facets (the day newest
+first), sorting by the instant, hidden internals and the canned queries, ``search``
+first (``latest`` is also an Atom feed through datasette-atom). Search itself is the
+plugin's: no ``fts_table`` is named, or Datasette would quote the raw words against it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from storage import canned
+from storage import canned, search_index
 
+# Internals no editor reads: the reprint index, the word-form index and its queue, the
+# migration log (under either name sqlite-utils has used).
 HIDDEN_TABLES = ("story_signatures", "story_bands", "source_paragraphs", "_newsagg_migrations",
-                 "articles_fts", "articles_fts_config", "articles_fts_data",
-                 "articles_fts_docsize", "articles_fts_idx")
+                 "_sqlite_migrations", *search_index.TABLES)
+SEARCH_HELP = ("Every form of a word matches (правительство finds правительства, громада finds "
+               "громади); word* is a prefix, \"two words\" a phrase, -word excludes.")
 
 
 def database_name(db_path: str | Path) -> str:
@@ -25,21 +29,19 @@ def metadata(db_name: str) -> dict[str, Any]:
     tables.update({
         "news": {
             "title": "Articles",
-            "description": "Every stored article, newest first seen first. Search the title "
-                           "and text; facet by source, region, language, publication day "
-                           "(in the publisher's zone) or story (articles carrying the same "
-                           "news); a title opens the article.",
-            "facets": ["source", "region", "language", "day", "story"],
-            "sort_desc": "first_seen_at",
-            "sortable_columns": ["published_at", "first_seen_at", "day", "source", "title"],
-            "fts_table": "articles_fts", "fts_pk": "id",
-            "searchmode": "escaped",
+            "description": "Every stored article, newest published first. " + SEARCH_HELP
+                           + " A title opens the article; facets narrow the list by "
+                           "source, region, language and day (the publisher's).",
+            "facets": ["source", "region", "language", {"latest_first": "day"}],
+            "facet_size": 10,
+            "sort_desc": "published_utc",
+            "sortable_columns": ["published_utc", "first_seen_at", "title", "source"],
         },
         "articles": {
             "title": "Articles (raw)",
-            "description": "One row per article, as stored; a row's page shows it as text.",
+            "description": "One row per article, as stored; a row's page shows it as text. "
+                           + SEARCH_HELP,
             "label_column": "title",
-            "fts_table": "articles_fts", "fts_pk": "id",
             "sort_desc": "first_seen_at",
             "facets": ["source_id", "language", "published_from"],
         },
@@ -56,11 +58,27 @@ def metadata(db_name: str) -> dict[str, Any]:
                        "facets": ["source_id", "finish_reason"]},
         "job_runs": {"title": "Scheduler jobs", "sort_desc": "started_at",
                      "facets": ["job", "outcome"]},
-        "digests": {"title": "Sent digests", "sort_desc": "id"},
+        "digests": {"title": "Digest archive",
+                    "description": "Every digest, newest first; open one (its id) to read it "
+                                   "as its readers got it.",
+                    "sort_desc": "id", "facets": ["status", "language"]},
+        "not_articles": {"title": "Pages that held no article",
+                         "description": "Stubs, listings and empty pages an article link "
+                                        "led to; not fetched again for a while."},
+        "contested_urls": {"title": "Contested canonical URLs",
+                           "description": "URLs that different articles claimed as "
+                                          "canonical: never an article's URL."},
         "article_urls": {"title": "Article URLs",
                          "description": "Every URL an article was seen under."},
     })
-    queries = {
+    queries: dict[str, dict[str, Any]] = {
+        "search": {
+            "title": "Search, ranked by relevance",
+            "description": "Articles matching the query, best first, with the matched words "
+                           "highlighted. " + SEARCH_HELP + " Optional: source ids "
+                           "(comma-separated), since (YYYY-MM-DD), limit (20).",
+            "sql": canned.SEARCH, "params": ["q", "source", "since", "limit"],
+        },
         "latest": {
             "title": "Latest articles",
             "description": "The 100 articles seen last; also an Atom feed (.atom).",
@@ -78,9 +96,13 @@ def metadata(db_name: str) -> dict[str, Any]:
             "sql": canned.SINCE_LAST_DIGEST,
         },
         "shared_stories": {"title": "Stories carried by two or more sources",
+                           "description": "A title lists the story's articles.",
                            "sql": canned.SHARED_STORIES},
-        "health": {"title": "Per-source health", "sql": canned.HEALTH},
+        "health": {"title": "Per-source health",
+                   "description": "Flagged sources first.", "sql": canned.HEALTH},
     }
+    for query in queries.values():
+        query["hide_sql"] = True
     return {
         "title": "newsagg",
         "description": "Regional government and e-government news, each article once, "

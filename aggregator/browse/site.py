@@ -30,12 +30,25 @@ def register_plugin() -> None:
         pm.register(plugin, name="newsagg")
 
 
+# Our templates, under the names Datasette looks up for this database ({db}: its name
+# as a CSS class). Those included by name (the style, one digest) keep their own.
+TEMPLATE_NAMES = {
+    "newsagg-style.html": "newsagg-style.html",
+    "_table-row-articles.html": "_table-row-{db}-articles.html",
+    "news.html": "table-{db}-news.html",
+    "digests.html": "_table-{db}-digests.html",
+    "digest.html": "newsagg-digest.html",
+    "database.html": "database-{db}.html",
+    "query.html": "query-{db}.html",
+}
+
+
 def template_dir(db_name: str) -> Path:
-    """A template directory whose article page is named for this database, as Datasette
-    looks it up (``_table-row-<db>-articles.html``)."""
+    """A template directory holding our templates named for this database, as Datasette
+    looks them up (e.g. ``table-<db>-news.html``, ``_table-row-<db>-articles.html``)."""
     folder = Path(tempfile.mkdtemp(prefix="newsagg-browse-"))
-    shutil.copy(TEMPLATES / "_table-row-articles.html",
-                folder / f"_table-row-{to_css_class(db_name)}-articles.html")
+    for source, target in TEMPLATE_NAMES.items():
+        shutil.copy(TEMPLATES / source, folder / target.format(db=to_css_class(db_name)))
     return folder
 
 

@@ -23,7 +23,8 @@ from aggregator.config.sources import ID_RE
 SECURITY_MODES = ("starttls", "tls", "none")
 EMPTY_MODES = ("notice", "skip")
 OTHER_MODES = ("show", "omit")
-DEFAULT_SUBJECT = "newsagg digest {{ date }}: {{ stories }} new stories"
+# The digest's languages: each has a catalogue in aggregator/digest/i18n.py.
+LANGUAGES = ("en", "ru", "uk")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
 ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -64,7 +65,8 @@ class DigestSettings:
     timezone: str = "UTC"
     recipients: tuple[str, ...] = ()
     sender: str | None = None
-    subject: str = DEFAULT_SUBJECT
+    subject: str | None = None     # None: the language's own default subject
+    language: str = "en"           # dates, labels and counts: "en", "ru" or "uk"
     empty: str = "notice"          # "notice": a short "nothing new" email; "skip": none
     other: str = "show"            # articles matching no topic: under "Other", or left out
     max_age_days: int = 30         # older articles seen for the first time are counted, not listed
@@ -79,7 +81,7 @@ class DigestSettings:
 
 
 DIGEST_KEYS = {"time", "timezone", "recipients", "sender", "subject", "empty", "other",
-               "max_age_days", "lead_chars", "templates"}
+               "max_age_days", "lead_chars", "templates", "language"}
 SMTP_KEYS = {"host", "port", "security", "username_env", "password_env", "ca_file", "timeout"}
 TOPIC_KEYS = {"id", "name", "keywords", "exclude"}
 
@@ -116,7 +118,8 @@ def parse_digest_settings(data: dict[str, Any], base_dir: Path,
                 checker.bad("[digest]", key, f"not a valid template: {problem}")
             else:
                 values[key] = digest[key].strip()
-    for key, allowed in (("empty", EMPTY_MODES), ("other", OTHER_MODES)):
+    for key, allowed in (("empty", EMPTY_MODES), ("other", OTHER_MODES),
+                         ("language", LANGUAGES)):
         if key in digest and (mode := checker.choice("[digest]", digest, key, allowed)):
             values[key] = mode
     for key, minimum in (("max_age_days", 0), ("lead_chars", 40)):

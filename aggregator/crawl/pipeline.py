@@ -111,7 +111,8 @@ class ExtractAndStorePipeline:
             title=page.title, text=page.text or "", author=page.author,
             language=page.language, published_at=page.published_at,
             published_from=page.published_from, modified_at=page.modified_at,
-            change_mark=change_mark, seen_at=seen_at, full_text_chars=page.full_text_chars)
+            change_mark=change_mark, seen_at=seen_at, full_text_chars=page.full_text_chars,
+            lemmas=page.lemmas)
         result = await self._store(source.id, url, lambda store: store.save_article(record))
         if result is FAILED:
             return {"url": url, "outcome": "failed"}

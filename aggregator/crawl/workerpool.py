@@ -93,7 +93,7 @@ def make_pool(workers: int | None) -> Executor:
     # (Not max_tasks_per_child: on Python 3.11 the pool stopped replacing workers that
     # reached it and the crawl hung, measured with benchmarks/speed.py.)
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["aggregator.extract.article"])
+    context.set_forkserver_preload(["aggregator.extract.article", "aggregator.search.loaded"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=exit_with, initargs=(os.getpid(),))
 

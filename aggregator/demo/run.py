@@ -21,9 +21,9 @@ from aggregator.digest.select import Digest, build_digest
 from storage.canned import HINT_LATEST, HINT_SHARED_STORIES
 from storage.store import Store
 
-# A prefix query: FTS5 neither stems nor lemmatises, and the demo's articles say
-# "правительства", never "правительство".
-SEARCH_HINT = "правительств*"
+# The demo's articles say «правительства», «правительству», never «правительство»: the
+# word-form search finds them all.
+SEARCH_HINT = "правительство"
 
 
 @dataclass
@@ -44,7 +44,7 @@ class DemoRun:
 Digest: {self.digest.stories} stories ({topics}) in {self.digest_file}
 Stored in {self.db_path}. Look at it with:
   sqlite-utils {db} "{HINT_LATEST}" --table
-  sqlite-utils search {db} articles "{SEARCH_HINT}" --table -c title
+  newsagg search {SEARCH_HINT} --db {db}
   sqlite-utils {db} "{HINT_SHARED_STORIES}" --table
   newsagg digest --sources {sources} --db {db} --date next --format text"""
 

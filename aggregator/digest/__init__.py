@@ -3,6 +3,8 @@
 settings  the `[digest]`, `[smtp]` and `[[topic]]` tables of the sources file
 topics    keyword rules matched in every ru/uk word form and English stem
 select    the window, the articles in it, grouped by topic and story (reads the store)
+i18n      the reader's language: labels, babel's plurals and month names (catalogue: the
+          labels, one dict per language)
 text      one-line titles, leads cut at a sentence end, safe links, display dates
 render    Jinja2 templates (html, text, markdown, atom) and the subject line
 mail      the multipart message and the SMTP conversation, with clear errors

@@ -1,4 +1,5 @@
-"""What the crawls of a digest's window did, in sentences for the digest.
+"""What the crawls of a digest's window did, in sentences for the digest (in its
+language: aggregator/digest/i18n.py).
 
 An empty digest must not claim that the portals published nothing when nothing was
 crawled, and a digest must not hide that some sources could not be read: its list is
@@ -16,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from aggregator.counters import describe_problems
+from aggregator.digest.i18n import Language, language
 from aggregator.digest.text import one_line
 from storage.store import Store
 from storage.windows import crawl_totals, source_runs
@@ -26,7 +27,18 @@ from storage.windows import crawl_totals, source_runs
 class UnreadSource:
     source_id: str
     name: str
-    reason: str              # "every request failed: 5 HTTP errors"
+    counts: dict[str, int] = field(default_factory=dict)   # its crawl_runs totals
+
+    def reason_in(self, words: Language) -> str:
+        """'every request failed: 5 HTTP errors' (or 'no answer: ...')."""
+        how = words.no_answer if not self.counts.get("fetched") else words.all_failed
+        what = words.causes(self.counts) or words.count("pages_lost",
+                                                        self.counts.get("failed") or 0)
+        return f"{how}: {what}"
+
+    @property
+    def reason(self) -> str:
+        return self.reason_in(language("en"))
 
 
 @dataclass
@@ -36,36 +48,36 @@ class WindowCrawls:
     unread: list[UnreadSource] = field(default_factory=list)
     not_crawled: list[str] = field(default_factory=list)      # source names
 
-    @property
-    def empty_note(self) -> str:
+    def empty_note_in(self, words: Language) -> str:
         """What an empty digest says after "No new articles were found in this window."."""
         if not self.crawls:
-            return "No crawl ran in this window: nothing was fetched."
-        ran = (f"The crawl ran ({_count(self.crawls, 'crawl', 'crawls')} of "
-               f"{_count(self.sources, 'source', 'sources')})")
+            return words.no_crawl
+        ran = words.text("crawl_ran", crawls=words.count("crawls", self.crawls),
+                         sources=words.count("sources", self.sources))
         if self.sources and len(self.unread) >= self.sources:
-            return f"{ran} but could not read any of them."
+            return words.text("read_none", ran=ran)
         if self.unread or self.not_crawled:
-            return f"{ran}; the portals it could read published nothing new."
-        return f"{ran}; the followed portals published nothing new."
+            return words.text("read_some", ran=ran)
+        return words.text("read_all", ran=ran)
 
-    @property
-    def problems(self) -> list[str]:
+    def problems_in(self, words: Language) -> list[str]:
         """One sentence per kind of gap; none for a healthy window."""
         lines = []
         if self.unread:
-            listed = ", ".join(f"{s.name} ({s.reason})" for s in self.unread)
-            lines.append(f"{_count(len(self.unread), 'source', 'sources')} could not be read: "
-                         f"{listed}.")
+            listed = ", ".join(f"{s.name} ({s.reason_in(words)})" for s in self.unread)
+            lines.append(words.count("unread", len(self.unread), names=listed))
         if self.not_crawled:
-            verb = "was" if len(self.not_crawled) == 1 else "were"
-            lines.append(f"{_count(len(self.not_crawled), 'source', 'sources')} {verb} not "
-                         f"crawled in this window: {', '.join(self.not_crawled)}.")
+            lines.append(words.count("not_crawled", len(self.not_crawled),
+                                     names=", ".join(self.not_crawled)))
         return lines
 
+    @property
+    def empty_note(self) -> str:
+        return self.empty_note_in(language("en"))
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    @property
+    def problems(self) -> list[str]:
+        return self.problems_in(language("en"))
 
 
 def window_crawls(store: Store, start: str, end: str) -> WindowCrawls:
@@ -75,13 +87,12 @@ def window_crawls(store: Store, start: str, end: str) -> WindowCrawls:
     for row in source_runs(store, start, end):
         name = one_line(row["name"]) or row["source_id"]
         if row["runs"] and row["lost_runs"] == row["runs"]:
-            found.unread.append(UnreadSource(row["source_id"], name, _reason(dict(row))))
+            found.unread.append(UnreadSource(row["source_id"], name, _counts(dict(row))))
         elif not row["runs"] and found.crawls and row["enabled"] and row["listed"]:
             found.not_crawled.append(name)
     return found
 
 
-def _reason(counts: dict[str, Any]) -> str:
-    how = "no answer" if not counts["fetched"] else "every request failed"
-    failed = counts["failed"]
-    return f"{how}: {describe_problems(counts) or _count(failed, 'page lost', 'pages lost')}"
+def _counts(row: dict[str, Any]) -> dict[str, int]:
+    return {key: int(value) for key, value in row.items()
+            if isinstance(value, int) and not isinstance(value, bool)}

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from aggregator.clock import utc_now, utc_stamp
 from aggregator.config.digest import DigestSettings
 from aggregator.digest.lock import SendLock
-from aggregator.digest.mail import compose, send
+from aggregator.digest.mail import compose, parts, send
 from aggregator.digest.render import render, subject
 from aggregator.digest.select import Digest, latest_due
 from aggregator.digest.text import display_day
@@ -64,6 +64,7 @@ def deliver(store: Store, settings: DigestSettings, digest: Digest, *, force: bo
     message = compose(subject=mail_subject, text=render(digest, settings, "text"),
                       html=render(digest, settings, "html"), settings=settings,
                       digest_date=day)
+    text, html = parts(message)
     log = DigestLog(store)
     with SendLock(store.path, digest.date) as held:
         if not held:
@@ -72,7 +73,7 @@ def deliver(store: Store, settings: DigestSettings, digest: Digest, *, force: bo
             day, window=(utc_stamp(digest.window_start), utc_stamp(digest.window_end)),
             recipients=settings.recipients, message_id=message["Message-ID"],
             subject=mail_subject, article_ids=digest.article_ids, stories=digest.stories,
-            force=force)
+            force=force, language=digest.language, html=html, text=text)
         if earlier is not None:
             if earlier.status == SENDING:
                 raise DigestUncertainError(

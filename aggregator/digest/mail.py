@@ -38,6 +38,15 @@ def compose(*, subject: str, text: str, html: str, settings: DigestSettings,
     return message
 
 
+def parts(message: EmailMessage) -> tuple[str, str]:
+    """The (text, html) bodies as the message carries them, decoded: what a reader's
+    client shows, which the archive keeps."""
+    text, html = message.get_body(("plain",)), message.get_body(("html",))
+    if text is None or html is None:
+        raise ValueError("the digest message lacks its text or HTML part")
+    return str(text.get_content()), str(html.get_content())
+
+
 def _domain(sender: str) -> str:
     address = parseaddr(sender)[1]
     return address.rpartition("@")[2] or "newsagg.invalid"

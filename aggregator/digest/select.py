@@ -18,8 +18,9 @@ from aggregator.clock import utc_stamp
 from aggregator.config.digest import DigestSettings
 from aggregator.dates.parse import to_utc
 from aggregator.digest.crawls import WindowCrawls, window_crawls
+from aggregator.digest.i18n import language
 from aggregator.digest.text import display_date, lead, one_line, safe_url
-from aggregator.digest.topics import TopicMatcher
+from aggregator.digest.topics import TopicHit, TopicMatcher
 from storage.selection import DigestArticle, of_stories, seen_between
 from storage.store import Store
 
@@ -54,6 +55,7 @@ class Item:
     first_seen_at: str
     lead: str
     topics: list[str] = field(default_factory=list)
+    keywords: list[TopicHit] = field(default_factory=list)   # why, one per topic, in order
     also: list[Mention] = field(default_factory=list)
     home: str = OTHER_ID           # the section that lists it in full
     sort_time: float = 0.0
@@ -83,6 +85,7 @@ class Digest:
     crawls: WindowCrawls = field(default_factory=WindowCrawls)   # what the window's crawls did
     older: int = 0                  # first seen in the window, published before max_age_days
     unmatched_omitted: int = 0      # stories matching no topic, left out (other = "omit")
+    language: str = "en"            # what its dates and labels are written in
 
     @property
     def items(self) -> list[Item]:
@@ -138,21 +141,25 @@ def build_digest(store: Store, settings: DigestSettings, day: date,
         by_story[article.story_id or article.id].append(article)
     earlier = _other_articles(store, list(by_story), {a.id for a in fresh}, utc_stamp(end))
 
+    lang = settings.language
     items: list[Item] = []
     for story_id, story_articles in by_story.items():
         story_articles.sort(key=_chronological)
-        item = _item(story_id, story_articles[0], settings.lead_chars)
-        topics: set[str] = set()
-        for article in story_articles:
-            topics.update(matcher.match(article.title, article.text))
-        item.topics = [t.id for t in settings.topics if t.id in topics]
+        item = _item(story_id, story_articles[0], settings.lead_chars, lang)
+        hits: dict[str, TopicHit] = {}
+        for article in story_articles:                 # the earliest article's match first
+            for hit in matcher.hits(article.title, article.text):
+                hits.setdefault(hit.topic_id, hit)
+        item.topics = [t.id for t in settings.topics if t.id in hits]
+        item.keywords = [hits[t] for t in item.topics]
         mentions = sorted(story_articles[1:] + earlier.get(story_id, []), key=_chronological)
-        item.also = [_mention(article) for article in mentions]
+        item.also = [_mention(article, lang) for article in mentions]
         items.append(item)
     items.sort(key=lambda i: (-i.sources, -i.sort_time, i.story_id))
 
     sections = [Section(t.id, t.name) for t in settings.topics]
-    other = Section(OTHER_ID, "Other news" if settings.topics else "New stories")
+    words = language(lang)
+    other = Section(OTHER_ID, words.other_news if settings.topics else words.new_stories)
     unmatched_omitted = 0
     listed_ids: list[int] = []
     for item in items:
@@ -176,7 +183,7 @@ def build_digest(store: Store, settings: DigestSettings, day: date,
         sections=sections, article_ids=sorted(listed),
         sources=len({a.source_id for a in fresh if a.id in listed}),
         crawls=window_crawls(store, utc_stamp(start), utc_stamp(end)),
-        older=older, unmatched_omitted=unmatched_omitted)
+        older=older, unmatched_omitted=unmatched_omitted, language=lang)
 
 
 def _chronological(article: DigestArticle) -> tuple[bool, float, str, int]:
@@ -195,7 +202,7 @@ def _other_articles(store: Store, story_ids: list[int], in_window: set[int],
     return found
 
 
-def _item(story_id: int, article: DigestArticle, lead_chars: int) -> Item:
+def _item(story_id: int, article: DigestArticle, lead_chars: int, lang: str) -> Item:
     moment = to_utc(article.published_at, article.timezone)
     title = (one_line(article.title) or lead(article.text, None, 90)
              or one_line(article.url))
@@ -203,14 +210,14 @@ def _item(story_id: int, article: DigestArticle, lead_chars: int) -> Item:
         story_id=story_id, article_id=article.id, title=title, url=safe_url(article.url),
         source_id=article.source_id, source_name=one_line(article.source_name),
         region=one_line(article.region),
-        published=display_date(article.published_at, article.timezone),
+        published=display_date(article.published_at, article.timezone, lang),
         published_at=article.published_at, first_seen_at=article.first_seen_at,
         lead=lead(article.text, article.title, lead_chars),
         sort_time=moment.timestamp() if moment else 0.0)
 
 
-def _mention(article: DigestArticle) -> Mention:
+def _mention(article: DigestArticle, lang: str) -> Mention:
     return Mention(article_id=article.id, source_id=article.source_id,
                    source_name=one_line(article.source_name), title=one_line(article.title),
                    url=safe_url(article.url),
-                   published=display_date(article.published_at, article.timezone))
+                   published=display_date(article.published_at, article.timezone, lang))

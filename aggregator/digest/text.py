@@ -12,7 +12,8 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+from aggregator.digest.i18n import format_day
+
 SPACE_RE = re.compile(r"\s+")
 PARAGRAPH_BREAK_RE = re.compile(r"\n\s*\n")
 # A sentence ends at . ! ? or … (maybe closed by a quote or bracket) before a space and
@@ -106,22 +107,23 @@ def lead(text: str | None, title: str | None = None, limit: int = 280) -> str:
     return out
 
 
-def display_date(published_at: str | None, zone: str | None = None) -> str | None:
-    """'23 Nov 2026, 08:45' in the publisher's zone; a date alone as '23 Nov 2026'."""
+def display_date(published_at: str | None, zone: str | None = None,
+                 language: str = "en") -> str | None:
+    """'23 Nov 2026, 08:45' (ru: '23 ноября 2026, 08:45') in the publisher's zone; a date
+    alone as '23 Nov 2026'."""
     if not published_at:
         return None
     try:
         if len(published_at) == 10:
-            day = date.fromisoformat(published_at)
-            return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+            return format_day(date.fromisoformat(published_at), language)
         moment = datetime.fromisoformat(published_at)
     except ValueError:
         return one_line(published_at)
     if zone and moment.tzinfo is not None:
         with contextlib.suppress(KeyError, ValueError):      # an unknown zone: as stored
             moment = moment.astimezone(ZoneInfo(zone))
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M}"
+    return f"{format_day(moment.date(), language)}, {moment:%H:%M}"
 
 
-def display_day(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+def display_day(day: date, language: str = "en") -> str:
+    return format_day(day, language)

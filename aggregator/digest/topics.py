@@ -155,14 +155,27 @@ class Phrase:
     def found_in(self, words: Words) -> bool:
         if not self.tests or not all(test.anywhere(words) for test in self.tests):
             return False
-        if len(self.tests) == 1:
-            return True
+        return len(self.tests) == 1 or self.find(words) is not None
+
+    def find(self, words: Words) -> int | None:
+        """Where the phrase first starts in the words (an index), or None."""
+        if not self.tests:
+            return None
         first, rest = self.tests[0], self.tests[1:]
         for start in range(len(words.exact) - len(self.tests) + 1):
             if first.at(words, start) and all(
                     test.at(words, start + 1 + i) for i, test in enumerate(rest)):
-                return True
-        return False
+                return start
+        return None
+
+    def found_form(self, words: Words) -> str | None:
+        """The words of the text that matched, as written there (None: not found)."""
+        if not all(test.anywhere(words) for test in self.tests):
+            return None
+        start = self.find(words)
+        if start is None:
+            return None
+        return " ".join(words.exact[start:start + len(self.tests)])
 
 
 def compile_phrase(keyword: str) -> Phrase:
@@ -172,6 +185,16 @@ def compile_phrase(keyword: str) -> Phrase:
         if part.endswith("*") and words:
             words[-1] += "*"
     return Phrase(keyword, tuple(WordTest.of(w) for w in words))
+
+
+@dataclass(frozen=True)
+class TopicHit:
+    """Why a text belongs to a topic: the keyword as the config wrote it, and the words
+    of the text that matched it (``found``: None when they read the same, folded)."""
+
+    topic_id: str
+    keyword: str
+    found: str | None = None
 
 
 class TopicMatcher:
@@ -184,10 +207,25 @@ class TopicMatcher:
 
     def match(self, *texts: str | None) -> list[str]:
         """The ids of the topics whose keywords appear in the texts (and no exclusion)."""
+        return [hit.topic_id for hit in self.hits(*texts)]
+
+    def hits(self, *texts: str | None) -> list[TopicHit]:
+        """The topics found, each with the first of its keywords (in declared order) that
+        appears and the form the text has it in; a topic whose exclusion appears is not."""
         words = Words(*texts)
-        found = []
+        hits = []
         for topic, (keywords, exclude) in zip(self.topics, self._rules, strict=True):
-            if any(p.found_in(words) for p in keywords) and not any(
-                    p.found_in(words) for p in exclude):
-                found.append(topic.id)
-        return found
+            for phrase in keywords:
+                form = phrase.found_form(words)
+                if form is None:
+                    continue
+                if not any(p.found_in(words) for p in exclude):
+                    written = " ".join(_words_of(phrase.text))      # «цифров*» -> цифров
+                    hits.append(TopicHit(topic.id, phrase.text,
+                                         None if fold(form) == fold(written) else form))
+                break
+        return hits
+
+
+def _words_of(keyword: str) -> list[str]:
+    return [word for part in keyword.split() for word in tokenize(part)]

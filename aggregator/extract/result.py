@@ -23,3 +23,5 @@ class ExtractedArticle:
     is_article: bool = True
     reason: str | None = None       # why it is not an article
     full_text_chars: int | None = None   # the text's length before it was cut, if it was
+    # The search index's strings of (title, text): lemmas, made here, where CPUs are spare.
+    lemmas: tuple[str, str] | None = None
