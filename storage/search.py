@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +20,7 @@ from typing import Protocol
 from sqlite_utils import Database
 
 from aggregator.errors import EXIT_USAGE, NewsaggError, StoreError
-from aggregator.search.lemmas import fold, lemma_tokens, word_lemmas, words
+from aggregator.search.lemmas import APOSTROPHE_RE, WORD_RE, fold, lemma_tokens, word_lemmas, words
 from storage.rows import named
 from storage.search_index import TABLE
 
@@ -130,24 +131,39 @@ def _phrase_expr(text: str, lemmas: set[str], positive: bool) -> str:
 
 def snippet(text: str, query: Query, width: int = SNIPPET_WORDS) -> str | None:
     """About ``width`` words of ``text`` around its first matched word, matches in
-    [brackets], "…" where the text goes on; None when no word of it matches."""
-    found = words(text)
-    marked = [_matches(m.group(), query) for m in found]
-    if True not in marked:
+    [brackets], "…" where the text goes on; None when no word of it matches. The text is
+    read only up to the end of the window: a long text costs no more than a short one."""
+    scanned = APOSTROPHE_RE.sub("'", text)              # one character for one: same offsets
+    found = WORD_RE.finditer(scanned)
+    before: deque[re.Match[str]] = deque(maxlen=SNIPPET_BEFORE)
+    skipped = 0                                         # words before the window's first
+    for match in found:
+        if _matches(match.group(), query):
+            window = [*before, match]
+            break
+        if len(before) == before.maxlen:
+            skipped += 1
+        before.append(match)
+    else:
         return None
-    first = marked.index(True)
-    start = max(0, first - SNIPPET_BEFORE)
-    end = min(len(found), start + width)
+    starts_inside = skipped > 0
+    more = False
+    for match in found:
+        if len(window) == width:
+            more = True
+            break
+        window.append(match)
     parts: list[str] = []
-    position = found[start].start()
-    for match, hit in zip(found[start:end], marked[start:end], strict=True):
+    position = window[0].start()
+    for match in window:
         parts.append(text[position:match.start()])
-        parts.append(f"[{match.group()}]" if hit else match.group())
+        word = text[match.start():match.end()]
+        parts.append(f"[{word}]" if _matches(match.group(), query) else word)
         position = match.end()
-    if end == len(found):
+    if not more:
         parts.append(text[position:])                   # the text's last full stop
     out = " ".join("".join(parts).split())
-    return ("…" if start else "") + out + ("…" if end < len(found) else "")
+    return ("…" if starts_inside else "") + out + ("…" if more else "")
 
 
 def _matches(word: str, query: Query) -> bool:

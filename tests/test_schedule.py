@@ -204,3 +204,31 @@ def test_a_crawl_over_its_time_limit_is_stopped_cleanly(slow_web, tmp_path):
     # Scrapy closed on SIGTERM and recorded what it had done before the limit
     assert rows(db, "SELECT finish_reason FROM crawl_runs WHERE source_id = ?",
                 (timed_out[0]["source_id"],)) == [{"finish_reason": "shutdown"}]
+
+
+COUNTS_SIGTERMS = """
+import signal, sys, time
+def note(*_):
+    with open(sys.argv[1], "a") as out:
+        out.write("TERM\\n")
+signal.signal(signal.SIGTERM, note)
+print("ready", flush=True)
+time.sleep(3)
+"""
+
+
+def test_a_crawl_stopped_at_its_time_limit_as_the_scheduler_stops_gets_one_sigterm(tmp_path):
+    """Scrapy takes a second SIGTERM as "stop now", unclean, and records nothing: the time
+    limit's SIGTERM and the stopping scheduler's must not both reach one crawl."""
+    from aggregator.schedule.jobs import Children
+
+    log = tmp_path / "signals.txt"
+    process = subprocess.Popen([sys.executable, "-c", COUNTS_SIGTERMS, str(log)],
+                               stdout=subprocess.PIPE, text=True, start_new_session=True)
+    assert process.stdout is not None and process.stdout.readline() == "ready\n"
+    children = Children()
+    children.add(process)
+    children.terminate(process)                      # the time limit came
+    children.stop_all(grace=10)                      # and then the scheduler stopped
+    assert process.returncode == 0
+    assert log.read_text().split() == ["TERM"]

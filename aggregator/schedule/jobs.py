@@ -84,17 +84,28 @@ class Children:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._running: set[subprocess.Popen] = set()
+        self._terminated: set[subprocess.Popen] = set()
         self.stopping = threading.Event()
 
     def add(self, process: subprocess.Popen) -> None:
         with self._lock:
             self._running.add(process)
-            if self.stopping.is_set():        # started just as the scheduler stopped
-                signal_crawl(process, signal.SIGTERM)
+        if self.stopping.is_set():            # started just as the scheduler stopped
+            self.terminate(process)
 
     def discard(self, process: subprocess.Popen) -> None:
         with self._lock:
             self._running.discard(process)
+            self._terminated.discard(process)
+
+    def terminate(self, process: subprocess.Popen) -> None:
+        """SIGTERM a crawl once: Scrapy takes a second SIGTERM as "stop now", unclean,
+        and would not record its run (a crawl at its time limit as the scheduler stops)."""
+        with self._lock:
+            if process in self._terminated:
+                return
+            self._terminated.add(process)
+        signal_crawl(process, signal.SIGTERM)
 
     def stop_all(self, grace: float) -> None:
         """SIGTERM every crawl (Scrapy then closes cleanly and records its run), SIGKILL
@@ -104,7 +115,7 @@ class Children:
             running = list(self._running)
         for process in running:
             if process.poll() is None:
-                signal_crawl(process, signal.SIGTERM)
+                self.terminate(process)
         deadline = time.monotonic() + grace
         for process in running:
             try:
@@ -113,9 +124,9 @@ class Children:
                 kill_crawl(process)
 
 
-def _stop(process: subprocess.Popen, grace: float) -> bool:
+def _stop(process: subprocess.Popen, grace: float, children: Children) -> bool:
     """Stop a crawl: True if it closed by itself within the grace, False if killed."""
-    signal_crawl(process, signal.SIGTERM)
+    children.terminate(process)
     try:
         process.wait(timeout=grace)
         return True
@@ -152,7 +163,7 @@ def run_crawl_process(command: Sequence[str], *, timeout: float, grace: float,
                 outcome = "stopped" if children.stopping.is_set() else (
                     "ok" if code == 0 else "error")
             except subprocess.TimeoutExpired:
-                clean = _stop(process, grace)
+                clean = _stop(process, grace, children)
                 code = process.returncode
                 outcome = "timeout"
                 output.write(f"\nnewsagg schedule: stopped after the {timeout:g} s time limit"
