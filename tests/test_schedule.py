@@ -176,8 +176,9 @@ def test_a_crawl_that_missed_many_turns_runs_once(crawled_copy, demo_sources, tm
 
 @pytest.fixture
 def slow_web():
-    """Each answer 3 s late: a crawl is still downloading when its time limit comes."""
-    with DemoWeb(delay=3) as web:
+    """Each answer 6 s late: a crawl is still downloading when its time limit comes (at
+    3 s, a 7-page source finished in 13 s, and once exactly at the 15 s limit)."""
+    with DemoWeb(delay=6) as web:
         yield web
 
 
