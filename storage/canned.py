@@ -4,8 +4,6 @@ read, so that a migration that renames a column finds them here."""
 
 from __future__ import annotations
 
-from storage.search import SEARCH_SQL
-
 # datasette-atom turns a query with these columns into an Atom feed (the .atom URL).
 ATOM_COLUMNS = ("'urn:newsagg:article:' || a.id AS atom_id, a.title AS atom_title,"
                 " a.first_seen_at AS atom_updated, a.url AS atom_link,"
@@ -40,10 +38,6 @@ HEALTH = ("SELECT health, source_id, last_crawl_at, last_result, last_fetched,"
           " last_new, last_failed, articles_24h, articles_7d, articles_total, no_text_share,"
           " no_text_share_before, undated_share, undated_share_before FROM source_health"
           " ORDER BY health != 'ok' DESC, source_id")
-
-# Word-form search ranked by relevance, with snippets: the one query `newsagg search`
-# runs too (storage/search.py), so that both find the same articles in the same order.
-SEARCH = SEARCH_SQL
 
 # The queries `newsagg demo` suggests a newcomer run with sqlite-utils (tests/test_cli.py
 # runs them and checks they find rows).

@@ -4,7 +4,6 @@ the digest archive (Datasette's own test client on a crawled demo store)."""
 
 from __future__ import annotations
 
-import asyncio
 import html
 import re
 
@@ -15,15 +14,10 @@ from aggregator.browse.site import make_datasette
 from storage import search_index
 from storage.digests import DigestLog
 from storage.store import Store
+from tests.test_browse import get
 
 DIGEST_HTML = ('<!DOCTYPE html><html><body><h1>Дайджест "сегодня"</h1>'
                "<p>ONLY-IN-HTML</p></body></html>")
-
-
-def get(ds, path: str):
-    async def fetch():
-        return await ds.client.get(path)
-    return asyncio.run(fetch())
 
 
 @pytest.fixture

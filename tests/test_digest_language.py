@@ -26,6 +26,7 @@ from aggregator.errors import SourcesError
 from storage.store import ArticleRecord, Store
 from tests.conftest import run_newsagg
 from tests.test_digest import DIGITAL_TEXT, MFC_TEXT, PLAIN_TEXT, _source
+from tests.test_digest_text import SOURCE
 
 DAY = date(2026, 12, 1)
 BASE = DigestSettings(
@@ -343,14 +344,6 @@ def test_the_language_field_is_read_and_defaults_to_english(tmp_path):
     assert parse_digest_settings({}, tmp_path, problems).language == "en" and problems == []
 
 
-SOURCE = """
-[[source]]
-id = "city"
-name = "City news"
-homepage = "https://city.example/"
-timezone = "Europe/Kyiv"
-feeds = ["https://city.example/rss"]
-"""
 
 
 @pytest.mark.parametrize("value", ["de", "RU", "", 1, ["ru"]])

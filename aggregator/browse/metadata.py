@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from storage import canned, search_index
+from storage.search import SEARCH_SQL  # the query `newsagg search` runs
 
 # Internals no editor reads: the reprint index, the word-form index and its queue, the
 # migration log (under either name sqlite-utils has used).
@@ -77,7 +78,7 @@ def metadata(db_name: str) -> dict[str, Any]:
             "description": "Articles matching the query, best first, with the matched words "
                            "highlighted. " + SEARCH_HELP + " Optional: source ids "
                            "(comma-separated), since (YYYY-MM-DD), limit (20).",
-            "sql": canned.SEARCH, "params": ["q", "source", "since", "limit"],
+            "sql": SEARCH_SQL, "params": ["q", "source", "since", "limit"],
         },
         "latest": {
             "title": "Latest articles",

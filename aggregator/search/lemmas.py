@@ -104,8 +104,8 @@ def word_lemmas(word: str) -> tuple[str, ...]:
     return (word,)
 
 
-# A worker's working vocabulary (about 8 MB when full); a word past it costs one
-# dictionary lookup (about 50 microseconds) again.
+# A worker's working vocabulary: 21,700 forms held 7.2 MB with word_lemmas' cache full
+# (tracemalloc, aeb's texts); a word past it costs a lookup again (about 50 µs, DAWG2).
 @lru_cache(maxsize=30_000)
 def _lemmas_as_written(word: str) -> tuple[str, ...]:
     """word_lemmas of a word as the text spells it: a repeated word costs one lookup."""
